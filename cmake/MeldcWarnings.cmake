@@ -1,0 +1,18 @@
+# Warning and sanitizer flags shared by every meldc target (meldc_target_flags(<target>)).
+set(MELDC_WARNING_FLAGS -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+    -Wpointer-arith -Wvla -Wformat=2 -Wno-unused-parameter)
+if(MELDC_WERROR)
+  list(APPEND MELDC_WARNING_FLAGS -Werror)
+endif()
+set(MELDC_SANITIZER_FLAGS)
+if(MELDC_SANITIZE)
+  set(MELDC_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
+      -fno-omit-frame-pointer)
+endif()
+
+function(meldc_target_flags target)
+  target_compile_options(${target} PRIVATE ${MELDC_WARNING_FLAGS} ${MELDC_SANITIZER_FLAGS})
+  if(MELDC_SANITIZE)
+    target_link_options(${target} PRIVATE ${MELDC_SANITIZER_FLAGS})
+  endif()
+endfunction()

@@ -1,0 +1,37 @@
+/*
+ * The compilation context: the allocator every library call uses and the diagnostics engine
+ * every library call reports into.  One per compilation (or per thread); not shared.
+ */
+#ifndef MELDC_CONTEXT_H
+#define MELDC_CONTEXT_H
+
+#include "meldc/Diag.h"
+#include "meldc/Support.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MELDC_VERSION "0.1.0"
+
+typedef struct MeldContext {
+  MeldAllocator alloc;
+  MeldDiagEngine diag;
+} MeldContext;
+
+/* `alloc.fn == NULL` selects the default allocator. */
+void meld_context_init(MeldContext *ctx, MeldAllocator alloc);
+void meld_context_free(MeldContext *ctx);
+
+/* Shorthands for reporting. `file` may be NULL; `offset` may be MELD_NO_OFFSET. */
+void meld_error(MeldContext *ctx, const char *file, uint64_t offset, const char *fmt, ...)
+    MELD_PRINTF(4, 5);
+void meld_warning(MeldContext *ctx, const char *file, uint64_t offset, const char *fmt, ...)
+    MELD_PRINTF(4, 5);
+void meld_note(MeldContext *ctx, const char *file, uint64_t offset, const char *fmt, ...)
+    MELD_PRINTF(4, 5);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

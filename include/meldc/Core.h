@@ -1,0 +1,437 @@
+/*
+ * The core layer of the IR: one WebAssembly core module.
+ *
+ * Shape: one array per index space / section, 32-bit indices everywhere (house style: arrays
+ * and indices, not pointer graphs).  Everything is allocated in the arena of the unit that owns
+ * the module; strings and byte payloads may point into the input bytes, which live as long as
+ * the unit.
+ *
+ * Index spaces: imports come first in each space, exactly as in the binary.  `funcs[0 ..
+ * nimportfuncs)` are the imported functions (their `import` field is the index of their entry in
+ * `imports`), the rest are defined.  Same for tables, memories and globals.  The verifier checks
+ * that `imports` and the imported prefixes agree.
+ *
+ * Function bodies have two forms.  After reading, a body is *raw*: `code`/`codesize` point at
+ * the encoded instructions (after the local declarations, through the final `end`).  A pass that
+ * rewrites a body calls meld_func_decode(), which fills `instrs` and sets `decoded`; from then on
+ * `instrs` is the truth and the writer encodes it.  Readers of bodies that do not change them use
+ * meld_func_instrs() with a scratch arena.  Raw bodies keep an unmodified module cheap to hold
+ * (the benchmark's 3.5 MB module needs no decoded copy) and are written back byte for byte.
+ */
+#ifndef MELDC_CORE_H
+#define MELDC_CORE_H
+
+#include "meldc/Context.h"
+#include "meldc/Support.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Value types (their binary encodings) ---- */
+typedef uint8_t MeldValType;
+enum {
+  MELD_I32 = 0x7F,
+  MELD_I64 = 0x7E,
+  MELD_F32 = 0x7D,
+  MELD_F64 = 0x7C,
+  MELD_V128 = 0x7B,
+  MELD_FUNCREF = 0x70,
+  MELD_EXTERNREF = 0x6F,
+};
+
+bool meld_valtype_valid(uint8_t byte);
+bool meld_reftype_valid(uint8_t byte);
+const char *meld_valtype_name(MeldValType t); /* "i32", ..., "funcref"; "?" when invalid */
+
+/* ---- Opcodes ---- */
+typedef enum MeldOpcode {
+#define MELD_OP(code, name, text, imm, sig, width) MELD_OP_##name,
+#define MELD_OP_PREFIXED(prefix, code, name, text, imm, sig, width) MELD_OP_##name,
+#include "meldc/Opcodes.def"
+  MELD_NUM_OPCODES
+} MeldOpcode;
+
+/* Immediate kinds.  The comment says which index space each immediate indexes, and which
+ * MeldInstr fields hold it. */
+typedef enum MeldImmKind {
+  MELD_IMM_NONE,
+  MELD_IMM_BLOCK,         /* blocktype: btkind + x (valtype or type index) */
+  MELD_IMM_LABEL,         /* x: label */
+  MELD_IMM_BR_TABLE,      /* x: number of labels n; labels[0..n]: n targets then the default */
+  MELD_IMM_FUNC,          /* x: func */
+  MELD_IMM_CALL_INDIRECT, /* x: type, y: table */
+  MELD_IMM_LOCAL,         /* x: local */
+  MELD_IMM_GLOBAL,        /* x: global */
+  MELD_IMM_TABLE,         /* x: table */
+  MELD_IMM_TABLE_TABLE,   /* x: destination table, y: source table (table.copy) */
+  MELD_IMM_ELEM_TABLE,    /* x: elem segment, y: table (table.init) */
+  MELD_IMM_ELEM,          /* x: elem segment */
+  MELD_IMM_MEMARG,        /* align (log2), x: memory, offset */
+  MELD_IMM_MEMORY,        /* x: memory */
+  MELD_IMM_MEMORY_MEMORY, /* x: destination memory, y: source memory (memory.copy) */
+  MELD_IMM_DATA_MEMORY,   /* x: data segment, y: memory (memory.init) */
+  MELD_IMM_DATA,          /* x: data segment */
+  MELD_IMM_I32,           /* i32 */
+  MELD_IMM_I64,           /* i64 */
+  MELD_IMM_F32,           /* f32 (raw bits) */
+  MELD_IMM_F64,           /* f64 (raw bits) */
+  MELD_IMM_REFTYPE,       /* x: heap type (MELD_FUNCREF / MELD_EXTERNREF) */
+  MELD_IMM_SELECT_T,      /* ntypes (always 1 after reading), x: the value type */
+  MELD_IMM_V128,          /* v128: 16 bytes */
+  MELD_IMM_SHUFFLE,       /* v128: 16 lane indices */
+  MELD_IMM_LANE,          /* lane */
+  MELD_IMM_MEMARG_LANE,   /* memarg + lane */
+  MELD_IMM_FENCE,         /* atomic.fence: a zero byte, nothing kept */
+  MELD_NUM_IMM_KINDS
+} MeldImmKind;
+
+typedef struct MeldOpInfo {
+  uint8_t prefix; /* 0 for single-byte opcodes, else 0xFC / 0xFD / 0xFE */
+  uint8_t imm;    /* MeldImmKind */
+  uint8_t width;  /* bytes accessed (memory instructions), else 0 */
+  uint32_t code;  /* the opcode byte, or the u32 after the prefix */
+  const char *text;
+  const char *sig; /* see Opcodes.def */
+} MeldOpInfo;
+
+extern const MeldOpInfo meld_op_info[MELD_NUM_OPCODES];
+
+/* Block type kinds (MeldInstr.btkind). */
+enum { MELD_BT_EMPTY = 0, MELD_BT_VALTYPE = 1, MELD_BT_TYPEIDX = 2 };
+
+/* One decoded instruction: 16 bytes.  Which fields hold what depends on the immediate kind of
+ * the opcode (meld_op_info[op].imm), documented at MeldImmKind. */
+typedef struct MeldInstr {
+  uint16_t op; /* MeldOpcode */
+  union {
+    uint8_t align;  /* MEMARG, MEMARG_LANE: log2 of the alignment hint */
+    uint8_t btkind; /* BLOCK */
+    uint8_t ntypes; /* SELECT_T */
+  };
+  uint8_t lane; /* LANE, MEMARG_LANE */
+  uint32_t x;   /* first index immediate */
+  union {
+    uint32_t y;       /* second index immediate */
+    uint64_t offset;  /* MEMARG, MEMARG_LANE */
+    int32_t i32;      /* I32 */
+    int64_t i64;      /* I64 */
+    uint32_t f32;     /* F32: bits */
+    uint64_t f64;     /* F64: bits */
+    uint32_t *labels; /* BR_TABLE: x + 1 entries */
+    const uint8_t *v128; /* V128, SHUFFLE: 16 bytes */
+  };
+} MeldInstr;
+
+/* ---- Types, limits, entities ---- */
+
+typedef struct MeldFuncType {
+  uint32_t nparams, nresults;
+  MeldValType *params;
+  MeldValType *results;
+} MeldFuncType;
+
+typedef struct MeldLimits {
+  uint32_t min;
+  uint32_t max;   /* valid when has_max */
+  bool has_max;
+  bool shared;    /* memories only (threads) */
+} MeldLimits;
+
+/* Extern kinds: the binary's import/export descriptor bytes. */
+enum {
+  MELD_EXTERN_FUNC = 0,
+  MELD_EXTERN_TABLE = 1,
+  MELD_EXTERN_MEMORY = 2,
+  MELD_EXTERN_GLOBAL = 3,
+};
+const char *meld_extern_kind_name(uint8_t kind); /* "func", "table", "memory", "global" */
+
+typedef struct MeldImport {
+  MeldStr module;
+  MeldStr name;
+  uint8_t kind;   /* MELD_EXTERN_* */
+  uint32_t index; /* the entity's index in its own space (always < nimport<kind>s) */
+} MeldImport;
+
+typedef struct MeldExport {
+  MeldStr name;
+  uint8_t kind;
+  uint32_t index;
+} MeldExport;
+
+/* A constant or offset expression, decoded, including its final `end`. */
+typedef struct MeldExpr {
+  MeldInstr *instrs;
+  uint32_t ninstrs;
+} MeldExpr;
+
+typedef struct MeldLocalGroup {
+  uint32_t count;
+  MeldValType type;
+} MeldLocalGroup;
+
+typedef struct MeldFunc {
+  uint32_t type;   /* type index */
+  uint32_t import; /* index into imports, or MELD_NONE for a defined function */
+  /* Local declarations as encoded (groups of count x type); nlocals is their sum. */
+  MeldLocalGroup *localgroups;
+  uint32_t nlocalgroups;
+  uint32_t nlocals;
+  /* Raw form (decoded == false). */
+  const uint8_t *code;
+  uint32_t codesize;
+  uint64_t codeoffset; /* file offset of `code`, for diagnostics; MELD_NO_OFFSET if none */
+  /* Decoded form (decoded == true). */
+  MeldInstr *instrs;
+  uint32_t ninstrs, capinstrs;
+  bool decoded;
+} MeldFunc;
+
+typedef struct MeldTable {
+  MeldValType elem; /* MELD_FUNCREF or MELD_EXTERNREF */
+  MeldLimits limits;
+  uint32_t import;
+} MeldTable;
+
+typedef struct MeldMemory {
+  MeldLimits limits; /* in 64 KiB pages */
+  uint32_t import;
+} MeldMemory;
+
+typedef struct MeldGlobal {
+  MeldValType type;
+  bool mut;
+  MeldExpr init; /* empty for imports */
+  uint32_t import;
+} MeldGlobal;
+
+typedef enum MeldSegMode {
+  MELD_SEG_ACTIVE = 0,
+  MELD_SEG_PASSIVE = 1,
+  MELD_SEG_DECLARATIVE = 2, /* element segments only */
+} MeldSegMode;
+
+typedef struct MeldElem {
+  uint8_t mode;      /* MeldSegMode */
+  uint8_t encoding;  /* the flags value 0..7 it was read with (kept for exact round trips;
+                        the writer picks another when it no longer fits) */
+  MeldValType type;  /* element reference type */
+  uint32_t table;    /* active only */
+  MeldExpr offset;   /* active only */
+  uint32_t ninit;
+  /* Exactly one of these is used: function indices (encodings 0-3) or expressions (4-7). */
+  uint32_t *funcs;
+  MeldExpr *exprs;
+} MeldElem;
+
+typedef struct MeldData {
+  uint8_t mode;     /* MELD_SEG_ACTIVE or MELD_SEG_PASSIVE */
+  uint8_t encoding; /* flags 0..2 as read */
+  uint32_t memory;  /* active only */
+  MeldExpr offset;  /* active only */
+  const uint8_t *bytes;
+  uint32_t size;
+} MeldData;
+
+/* Section ranks, in the order sections must appear; custom sections remember the rank of the
+ * last non-custom section before them so that they are written back in place. */
+enum {
+  MELD_RANK_START_OF_MODULE = 0,
+  MELD_RANK_TYPE = 1,
+  MELD_RANK_IMPORT,
+  MELD_RANK_FUNCTION,
+  MELD_RANK_TABLE,
+  MELD_RANK_MEMORY,
+  MELD_RANK_GLOBAL,
+  MELD_RANK_EXPORT,
+  MELD_RANK_START,
+  MELD_RANK_ELEM,
+  MELD_RANK_DATACOUNT,
+  MELD_RANK_CODE,
+  MELD_RANK_DATA,
+  MELD_NUM_RANKS
+};
+
+typedef struct MeldCustom {
+  MeldStr name;
+  const uint8_t *data; /* payload after the name */
+  uint32_t size;
+  uint8_t place;       /* MELD_RANK_* of the section it follows */
+  bool is_names;       /* the decoded "name" section: written from MeldModule.names */
+  uint64_t offset;     /* file offset of the payload, for diagnostics */
+} MeldCustom;
+
+/* ---- The "name" custom section, decoded ---- */
+typedef struct MeldNameAssoc {
+  uint32_t index;
+  MeldStr name;
+} MeldNameAssoc;
+
+typedef struct MeldNameMap {
+  MeldNameAssoc *items;
+  uint32_t nitems, cap;
+} MeldNameMap;
+
+typedef struct MeldIndirectNameAssoc {
+  uint32_t index;
+  MeldNameMap map;
+} MeldIndirectNameAssoc;
+
+typedef struct MeldIndirectNameMap {
+  MeldIndirectNameAssoc *items;
+  uint32_t nitems, cap;
+} MeldIndirectNameMap;
+
+typedef struct MeldRawSubsection {
+  uint8_t id;
+  const uint8_t *data;
+  uint32_t size;
+} MeldRawSubsection;
+
+/* Subsection ids of the name section (0-2 standard; 3-9 from the extended-name-section
+ * proposal, written by binaryen, wasm-tools and LLVM). */
+enum {
+  MELD_NAMES_MODULE = 0,
+  MELD_NAMES_FUNC = 1,
+  MELD_NAMES_LOCAL = 2,
+  MELD_NAMES_LABEL = 3,
+  MELD_NAMES_TYPE = 4,
+  MELD_NAMES_TABLE = 5,
+  MELD_NAMES_MEMORY = 6,
+  MELD_NAMES_GLOBAL = 7,
+  MELD_NAMES_ELEM = 8,
+  MELD_NAMES_DATA = 9,
+};
+
+typedef struct MeldNames {
+  bool has_module;
+  MeldStr module;
+  MeldNameMap funcs;
+  MeldIndirectNameMap locals;
+  MeldIndirectNameMap labels;
+  MeldNameMap types, tables, memories, globals, elems, datas;
+  /* Subsections with other ids, kept verbatim and written back in id order. */
+  MeldRawSubsection *raw;
+  uint32_t nraw, capraw;
+} MeldNames;
+
+/* ---- The module ---- */
+typedef struct MeldModule {
+  MeldFuncType *types;
+  uint32_t ntypes, captypes;
+
+  MeldImport *imports;
+  uint32_t nimports, capimports;
+
+  MeldFunc *funcs;
+  uint32_t nfuncs, capfuncs, nimportfuncs;
+  MeldTable *tables;
+  uint32_t ntables, captables, nimporttables;
+  MeldMemory *memories;
+  uint32_t nmemories, capmemories, nimportmemories;
+  MeldGlobal *globals;
+  uint32_t nglobals, capglobals, nimportglobals;
+
+  MeldExport *exports;
+  uint32_t nexports, capexports;
+
+  uint32_t start; /* function index or MELD_NONE */
+
+  MeldElem *elems;
+  uint32_t nelems, capelems;
+  MeldData *datas;
+  uint32_t ndatas, capdatas;
+  bool has_datacount; /* write a data count section */
+
+  MeldCustom *customs;
+  uint32_t ncustoms, capcustoms;
+  MeldNames names;
+
+  /* Where the module came from, for diagnostics. */
+  const char *file;
+  uint64_t base_offset; /* offset of the module's first byte within `file` */
+  /* Which sections the input had (bit = 1 << MELD_RANK_*); the writer emits a present but
+   * empty section again so that an unmodified module round-trips byte for byte. */
+  uint32_t present_sections;
+} MeldModule;
+
+/* ---- Creating and editing ---- */
+
+/* An empty module (no sections). */
+MeldModule *meld_module_new(MeldArena *arena);
+
+/* Adds a function type, reusing an identical existing one; returns its index or MELD_NONE on
+ * allocation failure. */
+uint32_t meld_module_intern_type(MeldModule *m, MeldArena *arena, const MeldValType *params,
+                                 uint32_t nparams, const MeldValType *results, uint32_t nresults);
+
+/* Type of local `idx` of function `f` (parameters first, then declared locals); 0 when out of
+ * range. */
+MeldValType meld_func_local_type(const MeldModule *m, const MeldFunc *f, uint32_t idx);
+
+/* Decodes a raw body into the function (instrs in `arena`, decoded = true). No-op when already
+ * decoded.  Reports errors to ctx. */
+bool meld_func_decode(MeldContext *ctx, MeldModule *m, MeldFunc *f, MeldArena *arena);
+
+/* The instructions of a body without changing its form: the decoded array itself, or a fresh
+ * decoding of the raw bytes into `scratch`.  `offsets` (optional) receives, for raw bodies, the
+ * file offset of each instruction (NULL for decoded bodies). */
+bool meld_func_instrs(MeldContext *ctx, const MeldModule *m, const MeldFunc *f,
+                      MeldArena *scratch, const MeldInstr **instrs, uint32_t *ninstrs,
+                      const uint64_t **offsets);
+
+/* Decodes one instruction at *p (not past end) into *out, advancing *p.  Arrays (br_table
+ * labels) go into `arena`; v128 immediates point into the input bytes.  On failure returns false
+ * and sets *err to a message ("unexpected end", "illegal opcode 0xfd 0x9a", ...) and leaves *p at
+ * the offending byte. */
+bool meld_decode_instr(const uint8_t **p, const uint8_t *end, MeldArena *arena, MeldInstr *out,
+                       const char **err);
+
+/* Decodes an expression (a sequence ending with the `end` that closes nesting level 0), checking
+ * block structure (else only in if, balanced ends) but not types. `multi_memory` etc. are always
+ * accepted; the verifier rejects what is invalid. */
+bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
+                      const uint8_t *code, uint32_t size, MeldArena *arena, MeldInstr **instrs,
+                      uint32_t *ninstrs, uint64_t **offsets);
+
+/* ---- Index spaces and references ---- */
+typedef enum MeldSpace {
+  MELD_SPACE_FUNC,
+  MELD_SPACE_TABLE,
+  MELD_SPACE_MEMORY,
+  MELD_SPACE_GLOBAL,
+  MELD_SPACE_TYPE,
+  MELD_SPACE_ELEM,
+  MELD_SPACE_DATA,
+  MELD_NUM_SPACES
+} MeldSpace;
+
+const char *meld_space_name(MeldSpace s); /* "function", "table", ... */
+
+typedef struct MeldIndexRef {
+  MeldSpace space;
+  uint32_t *slot; /* the immediate inside the instruction */
+} MeldIndexRef;
+
+/* The module-level index immediates of an instruction (labels and locals are not module
+ * indices): at most two.  Derived from the immediate kind, so it covers every opcode. */
+uint32_t meld_instr_refs(MeldInstr *in, MeldIndexRef refs[2]);
+
+/* Rewrites every reference in the module through `maps` (old index -> new index; a NULL map
+ * leaves that space alone): function bodies (decoding those that change into `arena`), constant
+ * expressions, element and data segments, imports, exports, the start function and the name
+ * section (entries that map to MELD_NONE are dropped from it).  It does not move the entities
+ * themselves; callers compact the arrays.  A reference that maps to MELD_NONE is a caller bug
+ * (asserted). */
+bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
+                       const uint32_t *const maps[MELD_NUM_SPACES]);
+
+/* Encodes one instruction / an instruction sequence in canonical form. */
+void meld_encode_instr(MeldBuf *out, const MeldInstr *in);
+void meld_encode_instrs(MeldBuf *out, const MeldInstr *in, uint32_t n);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,63 @@
+/*
+ * The compilation unit: what a meldc run works on.  It owns the arena that holds the IR and
+ * the input bytes the IR points into.  It holds exactly one program at a time: a core module
+ * (`module`) or a component (`component`).  `props` records what the program is known to
+ * satisfy; passes state which properties they need (see Pass.h).
+ */
+#ifndef MELDC_UNIT_H
+#define MELDC_UNIT_H
+
+#include "meldc/Binary.h"
+#include "meldc/Component.h"
+#include "meldc/Core.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct MeldInput {
+  const char *file; /* name used in diagnostics */
+  uint8_t *data;    /* owned by the unit */
+  size_t len;
+  MeldBinaryKind kind;
+} MeldInput;
+
+/* Properties a program may have.  The pass manager tracks them to refuse pipelines whose
+ * passes would run without what they need. */
+enum {
+  MELD_PROP_CORE = 1u << 0,      /* the unit holds a core module */
+  MELD_PROP_COMPONENT = 1u << 1, /* the unit holds a component */
+};
+
+typedef struct MeldUnit {
+  MeldContext *ctx;
+  MeldArena arena;
+  MeldInput *inputs;
+  uint32_t ninputs, capinputs;
+  MeldModule *module;
+  MeldComponent *component;
+  uint32_t props;
+} MeldUnit;
+
+void meld_unit_init(MeldUnit *u, MeldContext *ctx);
+void meld_unit_free(MeldUnit *u);
+
+/* Reads a file (a core module or a component, told apart by the preamble) into the unit.
+ * meldc fuses several inputs only through the 'resolve' pass; until that pass exists a second
+ * input is refused. */
+bool meld_unit_read_file(MeldUnit *u, const char *path);
+/* Same, for bytes the unit takes ownership of (allocated with ctx->alloc, size `len`). */
+bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t len);
+
+/* Runs the verifier of whichever layer the unit holds. */
+bool meld_unit_verify(MeldUnit *u);
+
+typedef enum MeldEmitKind { MELD_EMIT_WASM, MELD_EMIT_WAT } MeldEmitKind;
+
+/* Appends the program in the requested form to `out`. */
+bool meld_unit_emit(MeldUnit *u, MeldEmitKind kind, MeldBuf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,83 @@
+/*
+ * The compilation unit: input ownership, reading either layer, verifying and emitting
+ * whichever layer it holds.
+ */
+#include "meldc/Unit.h"
+#include "meldc/Print.h"
+#include "meldc/Verify.h"
+
+#include <string.h>
+
+void meld_unit_init(MeldUnit *u, MeldContext *ctx) {
+  memset(u, 0, sizeof *u);
+  u->ctx = ctx;
+  meld_arena_init(&u->arena, ctx->alloc, 256 * 1024);
+}
+
+void meld_unit_free(MeldUnit *u) {
+  for (uint32_t i = 0; i < u->ninputs; i++)
+    meld_free(u->ctx->alloc, u->inputs[i].data, u->inputs[i].len);
+  meld_arena_free(&u->arena);
+  memset(u, 0, sizeof *u);
+}
+
+bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t len) {
+  MeldContext *ctx = u->ctx;
+  if (u->ninputs > 0) {
+    meld_free(ctx->alloc, data, len);
+    meld_error(ctx, name, MELD_NO_OFFSET,
+               "more than one input: fusing several inputs needs the 'resolve' pass, which this "
+               "version of meldc does not have");
+    return false;
+  }
+  MeldInput *in = MELD_PUSH(&u->arena, u->inputs, u->ninputs, u->capinputs);
+  if (!in) {
+    meld_free(ctx->alloc, data, len);
+    meld_error(ctx, name, MELD_NO_OFFSET, "out of memory");
+    return false;
+  }
+  in->file = name;
+  in->data = data;
+  in->len = len;
+  in->kind = meld_binary_kind(data, len);
+  switch (in->kind) {
+  case MELD_BINARY_COMPONENT:
+    if (!meld_component_read(ctx, &u->arena, name, 0, data, len, &u->component)) return false;
+    u->props = MELD_PROP_COMPONENT;
+    return true;
+  case MELD_BINARY_CORE:
+  case MELD_BINARY_UNKNOWN: /* the core reader explains what is wrong with the preamble */
+    if (!meld_core_read(ctx, &u->arena, name, 0, data, len, &u->module)) return false;
+    u->props = MELD_PROP_CORE;
+    return true;
+  }
+  return false;
+}
+
+bool meld_unit_read_file(MeldUnit *u, const char *path) {
+  uint8_t *data;
+  size_t len;
+  const char *err;
+  if (!meld_read_file(u->ctx->alloc, path, &data, &len, &err)) {
+    meld_error(u->ctx, path, MELD_NO_OFFSET, "cannot read file: %s", err);
+    return false;
+  }
+  return meld_unit_read_bytes(u, path, data, len);
+}
+
+bool meld_unit_verify(MeldUnit *u) {
+  if (u->module) return meld_core_verify(u->ctx, u->module);
+  if (u->component) return meld_component_verify(u->ctx, u->component);
+  return true;
+}
+
+bool meld_unit_emit(MeldUnit *u, MeldEmitKind kind, MeldBuf *out) {
+  if (u->module)
+    return kind == MELD_EMIT_WAT ? meld_core_print(u->ctx, u->module, out)
+                                 : meld_core_write(u->ctx, u->module, out);
+  if (u->component)
+    return kind == MELD_EMIT_WAT ? meld_component_print(u->ctx, u->component, out)
+                                 : meld_component_write(u->ctx, u->component, out);
+  meld_error(u->ctx, NULL, MELD_NO_OFFSET, "nothing to emit: no input was read");
+  return false;
+}

@@ -1,0 +1,341 @@
+/*
+ * The core module writer.  Sections are written in the standard order; custom sections go back
+ * where they were read (after the section of rank `place`).  Raw function bodies and data
+ * payloads are copied byte for byte; everything else is encoded canonically (minimal LEB128).
+ * Sizes are written by reserving five bytes, writing the payload, then closing the gap, so no
+ * section is built twice in memory.
+ */
+#include "meldc/Binary.h"
+
+#include <string.h>
+
+static size_t begin_sized(MeldBuf *b) {
+  size_t at = b->len;
+  meld_buf_u32_fixed5(b, 0);
+  return at;
+}
+
+static bool end_sized(MeldBuf *b, size_t at) {
+  if (b->oom) return false;
+  size_t payload = b->len - at - 5;
+  if (payload > UINT32_MAX) return false;
+  uint32_t v = (uint32_t)payload;
+  uint32_t n = meld_leb_u32_size(v);
+  memmove(b->data + at + n, b->data + at + 5, payload);
+  for (uint32_t i = 0; i < n; i++) {
+    uint8_t byte = v & 0x7F;
+    v >>= 7;
+    if (i + 1 < n) byte |= 0x80;
+    b->data[at + i] = byte;
+  }
+  b->len -= 5 - n;
+  return true;
+}
+
+static void write_limits(MeldBuf *b, const MeldLimits *l) {
+  meld_buf_byte(b, (uint8_t)((l->has_max ? 1 : 0) | (l->shared ? 2 : 0)));
+  meld_buf_u32(b, l->min);
+  if (l->has_max) meld_buf_u32(b, l->max);
+}
+
+static void write_expr(MeldBuf *b, const MeldExpr *e) {
+  meld_encode_instrs(b, e->instrs, e->ninstrs);
+}
+
+static void write_name_map(MeldBuf *b, const MeldNameMap *map) {
+  meld_buf_u32(b, map->nitems);
+  for (uint32_t i = 0; i < map->nitems; i++) {
+    meld_buf_u32(b, map->items[i].index);
+    meld_buf_str(b, map->items[i].name);
+  }
+}
+
+static void write_indirect_map(MeldBuf *b, const MeldIndirectNameMap *map) {
+  meld_buf_u32(b, map->nitems);
+  for (uint32_t i = 0; i < map->nitems; i++) {
+    meld_buf_u32(b, map->items[i].index);
+    write_name_map(b, &map->items[i].map);
+  }
+}
+
+static bool write_names(MeldBuf *b, const MeldNames *names) {
+  const MeldNameMap *maps[10] = {NULL,           &names->funcs,   NULL,
+                                 NULL,           &names->types,   &names->tables,
+                                 &names->memories, &names->globals, &names->elems,
+                                 &names->datas};
+  uint32_t raw = 0;
+  for (uint32_t id = 0; id < 256; id++) {
+    while (raw < names->nraw && names->raw[raw].id == id) {
+      meld_buf_byte(b, (uint8_t)id);
+      meld_buf_u32(b, names->raw[raw].size);
+      meld_buf_bytes(b, names->raw[raw].data, names->raw[raw].size);
+      raw++;
+    }
+    if (id >= 10) continue;
+    size_t at;
+    if (id == MELD_NAMES_MODULE) {
+      if (!names->has_module) continue;
+      meld_buf_byte(b, 0);
+      at = begin_sized(b);
+      meld_buf_str(b, names->module);
+    } else if (id == MELD_NAMES_LOCAL || id == MELD_NAMES_LABEL) {
+      const MeldIndirectNameMap *map = id == MELD_NAMES_LOCAL ? &names->locals : &names->labels;
+      if (!map->nitems) continue;
+      meld_buf_byte(b, (uint8_t)id);
+      at = begin_sized(b);
+      write_indirect_map(b, map);
+    } else {
+      if (!maps[id]->nitems) continue;
+      meld_buf_byte(b, (uint8_t)id);
+      at = begin_sized(b);
+      write_name_map(b, maps[id]);
+    }
+    if (!end_sized(b, at)) return false;
+  }
+  return true;
+}
+
+static bool write_customs(MeldBuf *b, const MeldModule *m, int place) {
+  for (uint32_t i = 0; i < m->ncustoms; i++) {
+    const MeldCustom *c = &m->customs[i];
+    if (c->place != place) continue;
+    meld_buf_byte(b, 0);
+    size_t at = begin_sized(b);
+    meld_buf_str(b, c->name);
+    if (c->is_names) {
+      if (!write_names(b, &m->names)) return false;
+    } else {
+      meld_buf_bytes(b, c->data, c->size);
+    }
+    if (!end_sized(b, at)) return false;
+  }
+  return true;
+}
+
+static uint8_t elem_encoding(const MeldElem *e) {
+  bool exprs = e->exprs != NULL || (e->funcs == NULL && e->ninit == 0 && (e->encoding & 4));
+  uint8_t enc;
+  switch (e->mode) {
+  case MELD_SEG_PASSIVE: enc = 1; break;
+  case MELD_SEG_DECLARATIVE: enc = 3; break;
+  default:
+    /* Encodings 0/4 imply table 0 and funcref; keep 2/6 when they were used. */
+    enc = (e->table == 0 && e->type == MELD_FUNCREF && (e->encoding & 3) != 2) ? 0 : 2;
+    break;
+  }
+  if (exprs || e->type != MELD_FUNCREF) enc |= 4;
+  return enc;
+}
+
+static bool section(MeldBuf *b, const MeldModule *m, int rank, bool present) {
+  return present || (m->present_sections & (1u << rank));
+}
+
+bool meld_core_write(MeldContext *ctx, const MeldModule *m, MeldBuf *b) {
+  static const uint8_t preamble[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  meld_buf_bytes(b, preamble, sizeof preamble);
+  size_t at;
+#define BEGIN(id)                                                                                  \
+  do {                                                                                             \
+    meld_buf_byte(b, id);                                                                          \
+    at = begin_sized(b);                                                                           \
+  } while (0)
+#define END()                                                                                      \
+  do {                                                                                             \
+    if (!end_sized(b, at)) goto fail;                                                              \
+  } while (0)
+
+  if (!write_customs(b, m, MELD_RANK_START_OF_MODULE)) goto fail;
+
+  if (section(b, m, MELD_RANK_TYPE, m->ntypes)) {
+    BEGIN(1);
+    meld_buf_u32(b, m->ntypes);
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+      const MeldFuncType *t = &m->types[i];
+      meld_buf_byte(b, 0x60);
+      meld_buf_u32(b, t->nparams);
+      meld_buf_bytes(b, t->params, t->nparams);
+      meld_buf_u32(b, t->nresults);
+      meld_buf_bytes(b, t->results, t->nresults);
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_TYPE)) goto fail;
+
+  if (section(b, m, MELD_RANK_IMPORT, m->nimports)) {
+    BEGIN(2);
+    meld_buf_u32(b, m->nimports);
+    for (uint32_t i = 0; i < m->nimports; i++) {
+      const MeldImport *im = &m->imports[i];
+      meld_buf_str(b, im->module);
+      meld_buf_str(b, im->name);
+      meld_buf_byte(b, im->kind);
+      switch (im->kind) {
+      case MELD_EXTERN_FUNC: meld_buf_u32(b, m->funcs[im->index].type); break;
+      case MELD_EXTERN_TABLE:
+        meld_buf_byte(b, m->tables[im->index].elem);
+        write_limits(b, &m->tables[im->index].limits);
+        break;
+      case MELD_EXTERN_MEMORY: write_limits(b, &m->memories[im->index].limits); break;
+      case MELD_EXTERN_GLOBAL:
+        meld_buf_byte(b, m->globals[im->index].type);
+        meld_buf_byte(b, m->globals[im->index].mut ? 1 : 0);
+        break;
+      }
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_IMPORT)) goto fail;
+
+  uint32_t ndefined = m->nfuncs - m->nimportfuncs;
+  if (section(b, m, MELD_RANK_FUNCTION, ndefined)) {
+    BEGIN(3);
+    meld_buf_u32(b, ndefined);
+    for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++) meld_buf_u32(b, m->funcs[i].type);
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_FUNCTION)) goto fail;
+
+  if (section(b, m, MELD_RANK_TABLE, m->ntables - m->nimporttables)) {
+    BEGIN(4);
+    meld_buf_u32(b, m->ntables - m->nimporttables);
+    for (uint32_t i = m->nimporttables; i < m->ntables; i++) {
+      meld_buf_byte(b, m->tables[i].elem);
+      write_limits(b, &m->tables[i].limits);
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_TABLE)) goto fail;
+
+  if (section(b, m, MELD_RANK_MEMORY, m->nmemories - m->nimportmemories)) {
+    BEGIN(5);
+    meld_buf_u32(b, m->nmemories - m->nimportmemories);
+    for (uint32_t i = m->nimportmemories; i < m->nmemories; i++)
+      write_limits(b, &m->memories[i].limits);
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_MEMORY)) goto fail;
+
+  if (section(b, m, MELD_RANK_GLOBAL, m->nglobals - m->nimportglobals)) {
+    BEGIN(6);
+    meld_buf_u32(b, m->nglobals - m->nimportglobals);
+    for (uint32_t i = m->nimportglobals; i < m->nglobals; i++) {
+      meld_buf_byte(b, m->globals[i].type);
+      meld_buf_byte(b, m->globals[i].mut ? 1 : 0);
+      write_expr(b, &m->globals[i].init);
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_GLOBAL)) goto fail;
+
+  if (section(b, m, MELD_RANK_EXPORT, m->nexports)) {
+    BEGIN(7);
+    meld_buf_u32(b, m->nexports);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+      meld_buf_str(b, m->exports[i].name);
+      meld_buf_byte(b, m->exports[i].kind);
+      meld_buf_u32(b, m->exports[i].index);
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_EXPORT)) goto fail;
+
+  if (m->start != MELD_NONE) {
+    BEGIN(8);
+    meld_buf_u32(b, m->start);
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_START)) goto fail;
+
+  if (section(b, m, MELD_RANK_ELEM, m->nelems)) {
+    BEGIN(9);
+    meld_buf_u32(b, m->nelems);
+    for (uint32_t i = 0; i < m->nelems; i++) {
+      const MeldElem *e = &m->elems[i];
+      uint8_t enc = elem_encoding(e);
+      meld_buf_u32(b, enc);
+      if ((enc & 3) == 2) meld_buf_u32(b, e->table);
+      if (!(enc & 1)) write_expr(b, &e->offset);
+      if (enc & 3) {
+        if (enc & 4) meld_buf_byte(b, e->type);
+        else meld_buf_byte(b, 0x00);
+      }
+      meld_buf_u32(b, e->ninit);
+      for (uint32_t k = 0; k < e->ninit; k++) {
+        if (enc & 4) {
+          if (e->exprs) write_expr(b, &e->exprs[k]);
+          else {
+            /* Function indices written as ref.func expressions. */
+            MeldInstr in[2];
+            memset(in, 0, sizeof in);
+            in[0].op = MELD_OP_RefFunc;
+            in[0].x = e->funcs[k];
+            in[1].op = MELD_OP_End;
+            meld_encode_instrs(b, in, 2);
+          }
+        } else {
+          meld_buf_u32(b, e->funcs[k]);
+        }
+      }
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_ELEM)) goto fail;
+
+  if (m->has_datacount) {
+    BEGIN(12);
+    meld_buf_u32(b, m->ndatas);
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_DATACOUNT)) goto fail;
+
+  if (section(b, m, MELD_RANK_CODE, ndefined)) {
+    BEGIN(10);
+    meld_buf_u32(b, ndefined);
+    for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++) {
+      const MeldFunc *f = &m->funcs[i];
+      size_t body = begin_sized(b);
+      meld_buf_u32(b, f->nlocalgroups);
+      for (uint32_t g = 0; g < f->nlocalgroups; g++) {
+        meld_buf_u32(b, f->localgroups[g].count);
+        meld_buf_byte(b, f->localgroups[g].type);
+      }
+      if (f->decoded) meld_encode_instrs(b, f->instrs, f->ninstrs);
+      else meld_buf_bytes(b, f->code, f->codesize);
+      if (!end_sized(b, body)) goto fail;
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_CODE)) goto fail;
+
+  if (section(b, m, MELD_RANK_DATA, m->ndatas)) {
+    BEGIN(11);
+    meld_buf_u32(b, m->ndatas);
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+      const MeldData *d = &m->datas[i];
+      if (d->mode == MELD_SEG_PASSIVE) {
+        meld_buf_u32(b, 1);
+      } else if (d->memory == 0 && d->encoding != 2) {
+        meld_buf_u32(b, 0);
+        write_expr(b, &d->offset);
+      } else {
+        meld_buf_u32(b, 2);
+        meld_buf_u32(b, d->memory);
+        write_expr(b, &d->offset);
+      }
+      meld_buf_u32(b, d->size);
+      meld_buf_bytes(b, d->bytes, d->size);
+    }
+    END();
+  }
+  if (!write_customs(b, m, MELD_RANK_DATA)) goto fail;
+#undef BEGIN
+#undef END
+  if (b->oom) goto fail;
+  return true;
+fail:
+  meld_error(ctx, m->file, MELD_NO_OFFSET,
+             b->oom ? "out of memory while writing the module"
+                    : "a section of the module is larger than 4 GiB");
+  return false;
+}

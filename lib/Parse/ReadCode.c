@@ -1,0 +1,366 @@
+/*
+ * Instruction decoding: one instruction (meld_decode_instr) and whole expressions
+ * (meld_decode_expr).  The opcode dispatch is generated from Opcodes.def, so a row added
+ * there is decoded here without further work.
+ *
+ * Decoding checks the binary grammar only (well-formed immediates, known opcodes, block
+ * structure); typing is the verifier's job.  Multi-memory encodings are accepted everywhere a
+ * memory index may appear.
+ */
+#include "meldc/Core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int op_single(uint8_t b) {
+  switch (b) {
+#define MELD_OP(code, name, text, imm, sig, width)                                                 \
+  case code: return MELD_OP_##name;
+#include "meldc/Opcodes.def"
+  default: return -1;
+  }
+}
+
+static int op_fc(uint32_t c) {
+  switch (c) {
+#define MELD_OP_FC(code, name, text, imm, sig, width)                                              \
+  case code: return MELD_OP_##name;
+#include "meldc/Opcodes.def"
+  default: return -1;
+  }
+}
+
+static int op_fd(uint32_t c) {
+  switch (c) {
+#define MELD_OP_FD(code, name, text, imm, sig, width)                                              \
+  case code: return MELD_OP_##name;
+#include "meldc/Opcodes.def"
+  default: return -1;
+  }
+}
+
+static int op_fe(uint32_t c) {
+  switch (c) {
+#define MELD_OP_FE(code, name, text, imm, sig, width)                                              \
+  case code: return MELD_OP_##name;
+#include "meldc/Opcodes.def"
+  default: return -1;
+  }
+}
+
+/* Names for opcodes of proposals meldc does not implement, so the error says what they are. */
+static const char *unsupported_single(uint8_t b) {
+  switch (b) {
+  case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
+    return "exception handling";
+  case 0x12: case 0x13: return "tail calls";
+  case 0x14: case 0x15: case 0xD3: case 0xD4: case 0xD5: case 0xD6: return "typed function references";
+  case 0xFB: return "garbage collection";
+  default: return NULL;
+  }
+}
+
+/* Room for a message that names an opcode (per thread, copied by the caller at once). */
+static _Thread_local char errbuf_single[96];
+
+#define LEB(fn, var)                                                                               \
+  do {                                                                                             \
+    MeldLebStatus s_ = fn(&p, end, var);                                                           \
+    if (s_ != MELD_LEB_OK) {                                                                       \
+      *err = meld_leb_status_text(s_);                                                             \
+      goto fail;                                                                                   \
+    }                                                                                              \
+  } while (0)
+
+bool meld_decode_instr(const uint8_t **pp, const uint8_t *end, MeldArena *arena, MeldInstr *out,
+                       const char **err) {
+  const uint8_t *p = *pp;
+  const uint8_t *start = p;
+  memset(out, 0, sizeof *out);
+  if (p >= end) {
+    *err = "unexpected end";
+    return false;
+  }
+  uint8_t b = *p++;
+  int op;
+  if (b == 0xFC || b == 0xFD || b == 0xFE) {
+    uint32_t code;
+    LEB(meld_leb_u32, &code);
+    op = b == 0xFC ? op_fc(code) : b == 0xFD ? op_fd(code) : op_fe(code);
+    if (op < 0) {
+      snprintf(errbuf_single, sizeof errbuf_single,
+               b == 0xFD && code >= 0x100 && code <= 0x113
+                   ? "illegal opcode 0x%02x 0x%x (relaxed SIMD is not supported)"
+                   : "illegal opcode 0x%02x 0x%x",
+               b, code);
+      *err = errbuf_single;
+      p = start;
+      goto fail;
+    }
+  } else {
+    op = op_single(b);
+    if (op < 0) {
+      const char *what = unsupported_single(b);
+      if (what)
+        snprintf(errbuf_single, sizeof errbuf_single, "illegal opcode 0x%02x (%s is not supported)",
+                 b, what);
+      else snprintf(errbuf_single, sizeof errbuf_single, "illegal opcode 0x%02x", b);
+      *err = errbuf_single;
+      p = start;
+      goto fail;
+    }
+  }
+  out->op = (uint16_t)op;
+
+  switch ((MeldImmKind)meld_op_info[op].imm) {
+  case MELD_IMM_NONE: break;
+  case MELD_IMM_BLOCK: {
+    if (p >= end) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    if (*p == 0x40) {
+      out->btkind = MELD_BT_EMPTY;
+      p++;
+    } else if (meld_valtype_valid(*p)) {
+      out->btkind = MELD_BT_VALTYPE;
+      out->x = *p++;
+    } else {
+      int64_t v;
+      LEB(meld_leb_s33, &v);
+      if (v < 0) {
+        *err = "malformed block type";
+        goto fail;
+      }
+      if (v > UINT32_MAX) {
+        *err = "block type index too large";
+        goto fail;
+      }
+      out->btkind = MELD_BT_TYPEIDX;
+      out->x = (uint32_t)v;
+    }
+    break;
+  }
+  case MELD_IMM_LABEL:
+  case MELD_IMM_FUNC:
+  case MELD_IMM_LOCAL:
+  case MELD_IMM_GLOBAL:
+  case MELD_IMM_TABLE:
+  case MELD_IMM_ELEM:
+  case MELD_IMM_DATA:
+  case MELD_IMM_MEMORY: LEB(meld_leb_u32, &out->x); break;
+  case MELD_IMM_CALL_INDIRECT:
+  case MELD_IMM_TABLE_TABLE:
+  case MELD_IMM_ELEM_TABLE:
+  case MELD_IMM_MEMORY_MEMORY:
+  case MELD_IMM_DATA_MEMORY:
+    LEB(meld_leb_u32, &out->x);
+    LEB(meld_leb_u32, &out->y);
+    break;
+  case MELD_IMM_BR_TABLE: {
+    uint32_t n;
+    LEB(meld_leb_u32, &n);
+    /* Every label takes at least one byte, plus the default. */
+    if (n >= (uint64_t)(end - p)) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    uint32_t *labels = arena ? meld_arena_alloc(arena, ((size_t)n + 1) * sizeof *labels) : NULL;
+    if (arena && !labels) {
+      *err = "out of memory";
+      goto fail;
+    }
+    for (uint32_t i = 0; i <= n; i++) {
+      uint32_t l;
+      LEB(meld_leb_u32, &l);
+      if (labels) labels[i] = l;
+    }
+    out->x = n;
+    out->labels = labels;
+    break;
+  }
+  case MELD_IMM_MEMARG:
+  case MELD_IMM_MEMARG_LANE: {
+    uint32_t flags;
+    LEB(meld_leb_u32, &flags);
+    if (flags >= 128) {
+      *err = "malformed memop flags";
+      goto fail;
+    }
+    if (flags & 0x40) {
+      LEB(meld_leb_u32, &out->x);
+      flags &= ~0x40u;
+    }
+    out->align = (uint8_t)flags;
+    uint32_t off;
+    LEB(meld_leb_u32, &off);
+    out->offset = off;
+    if (meld_op_info[op].imm == MELD_IMM_MEMARG_LANE) {
+      if (p >= end) {
+        *err = "unexpected end";
+        goto fail;
+      }
+      out->lane = *p++;
+    }
+    break;
+  }
+  case MELD_IMM_I32: LEB(meld_leb_s32, &out->i32); break;
+  case MELD_IMM_I64: LEB(meld_leb_s64, &out->i64); break;
+  case MELD_IMM_F32:
+    if (end - p < 4) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    out->f32 = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    p += 4;
+    break;
+  case MELD_IMM_F64: {
+    if (end - p < 8) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
+    out->f64 = v;
+    p += 8;
+    break;
+  }
+  case MELD_IMM_REFTYPE:
+    if (p >= end) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    if (!meld_reftype_valid(*p)) {
+      *err = "malformed reference type";
+      goto fail;
+    }
+    out->x = *p++;
+    break;
+  case MELD_IMM_SELECT_T: {
+    uint32_t n;
+    LEB(meld_leb_u32, &n);
+    if (n != 1) {
+      *err = "invalid result arity of select";
+      goto fail;
+    }
+    if (p >= end) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    if (!meld_valtype_valid(*p)) {
+      *err = "malformed value type";
+      goto fail;
+    }
+    out->ntypes = 1;
+    out->x = *p++;
+    break;
+  }
+  case MELD_IMM_V128:
+  case MELD_IMM_SHUFFLE:
+    if (end - p < 16) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    out->v128 = p;
+    p += 16;
+    break;
+  case MELD_IMM_LANE:
+    if (p >= end) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    out->lane = *p++;
+    break;
+  case MELD_IMM_FENCE:
+    if (p >= end) {
+      *err = "unexpected end";
+      goto fail;
+    }
+    if (*p != 0) {
+      *err = "zero byte expected";
+      goto fail;
+    }
+    p++;
+    break;
+  case MELD_NUM_IMM_KINDS: break;
+  }
+  *pp = p;
+  return true;
+fail:
+  *pp = p;
+  return false;
+}
+
+/* Frame kinds for the structure check. */
+enum { FRAME_BLOCK, FRAME_IF, FRAME_ELSE };
+
+bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
+                      const uint8_t *code, uint32_t size, MeldArena *arena, MeldInstr **instrs,
+                      uint32_t *ninstrs, uint64_t **offsets) {
+  const uint8_t *p = code, *end = code + size;
+  uint32_t n = 0, cap = 0, offcap = 0;
+  MeldInstr *in = NULL;
+  uint64_t *offs = NULL;
+  uint8_t *frames = NULL;
+  uint32_t nframes = 0, capframes = 0;
+  /* The function body is the outermost block. */
+  if (!MELD_PUSH(arena, frames, nframes, capframes)) goto oom;
+  frames[0] = FRAME_BLOCK;
+  /* A first guess that is right for typical code (about 2.5 bytes an instruction) without
+   * reserving more than the input could need. */
+  {
+    uint32_t guess = size / 2 + 4;
+    if (!meld_grow(arena, &in, &cap, guess, sizeof *in)) goto oom;
+    if (offsets && !meld_grow(arena, &offs, &offcap, guess, sizeof *offs)) goto oom;
+  }
+  while (nframes > 0) {
+    const uint8_t *at = p;
+    if (p >= end) {
+      meld_error(ctx, file, file_offset + (uint64_t)(p - code),
+                 "unexpected end of function body (missing 'end')");
+      return false;
+    }
+    if (n == cap && !meld_grow(arena, &in, &cap, n + 1, sizeof *in)) goto oom;
+    if (offsets && n == offcap && !meld_grow(arena, &offs, &offcap, n + 1, sizeof *offs))
+      goto oom;
+    const char *err = NULL;
+    if (!meld_decode_instr(&p, end, arena, &in[n], &err)) {
+      meld_error(ctx, file, file_offset + (uint64_t)(p - code), "%s", err);
+      return false;
+    }
+    if (offsets) offs[n] = file_offset + (uint64_t)(at - code);
+    switch (in[n].op) {
+    case MELD_OP_Block:
+    case MELD_OP_Loop:
+    case MELD_OP_If: {
+      uint8_t *f = MELD_PUSH(arena, frames, nframes, capframes);
+      if (!f) goto oom;
+      *f = in[n].op == MELD_OP_If ? FRAME_IF : FRAME_BLOCK;
+      break;
+    }
+    case MELD_OP_Else:
+      if (frames[nframes - 1] != FRAME_IF) {
+        meld_error(ctx, file, file_offset + (uint64_t)(at - code),
+                   "'else' without a matching 'if'");
+        return false;
+      }
+      frames[nframes - 1] = FRAME_ELSE;
+      break;
+    case MELD_OP_End: nframes--; break;
+    default: break;
+    }
+    n++;
+  }
+  if (p != end) {
+    meld_error(ctx, file, file_offset + (uint64_t)(p - code),
+               "operators remaining after the end of the function body");
+    return false;
+  }
+  *instrs = in;
+  *ninstrs = n;
+  if (offsets) *offsets = offs;
+  return true;
+oom:
+  meld_error(ctx, file, file_offset, "out of memory while decoding code");
+  return false;
+}

@@ -1,0 +1,280 @@
+/*
+ * meldc: the driver.  Parses options, calls the library, prints diagnostics, picks the exit
+ * code.  Nothing else lives here.
+ */
+#define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen, isatty */
+#include "meldc/Pass.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct Options {
+  const char **inputs;
+  int ninputs;
+  const char *output;
+  const char *passes;
+  MeldEmitKind emit;
+  bool disable_output;
+  bool print_passes;
+  bool print_pipeline;
+  bool help;
+  bool version;
+  bool time_passes;
+  MeldPassManagerOptions pm;
+} Options;
+
+static void print_help(void) {
+  printf("OVERVIEW: meldc - WebAssembly component fusion compiler\n\n"
+         "USAGE: meldc [options] <input.wasm>\n\n"
+         "Reads a core module or a component, verifies it, runs the passes named by -passes=\n"
+         "in that order, verifies the result and writes it.\n\n"
+         "OPTIONS:\n"
+         "  -passes=<pipeline>        Passes to run, comma-separated, with optional parameters:\n"
+         "                            -passes=dce,strip<debug>\n"
+         "  -o <file>                 Output file ('-' for standard output, the default)\n"
+         "  -S                        Write the text form (same as --emit=wat)\n"
+         "  --emit=<wasm|wat>         Output form: binary (default) or text\n"
+         "  --disable-output          Read, verify and run passes, but write nothing\n"
+         "  --print-passes            List the registered passes and their parameters\n"
+         "  --print-pipeline-passes   Print the pipeline -passes= selects, then exit\n"
+         "  --print-before=<p,...>    Print the IR (to standard error) before the named passes\n"
+         "  --print-after=<p,...>     Print the IR after the named passes\n"
+         "  --print-before-all        Print the IR before every pass\n"
+         "  --print-after-all         Print the IR after every pass\n"
+         "  --debug-pass-manager      Log each pass as it runs\n"
+         "  --time-passes             Report the time taken by reading, verifying, each pass\n"
+         "                            and writing\n"
+         "  --verify-each             Run the verifier after every pass\n"
+         "  --version                 Print the version\n"
+         "  --help                    Print this help\n\n"
+         "PASSES:\n");
+  for (uint32_t i = 0; i < meld_npasses; i++)
+    printf("  %-24s  %s\n", meld_passes[i].name, meld_passes[i].summary);
+  printf("\nThe verifier always runs after reading and before writing. Errors are reported as\n"
+         "'file:0xOFFSET: error: message'; on any error meldc exits with status 1 and writes\n"
+         "no output file.\n");
+}
+
+static void print_passes(void) {
+  printf("Passes:\n");
+  for (uint32_t i = 0; i < meld_npasses; i++) {
+    const MeldPassInfo *p = &meld_passes[i];
+    printf("  %s\n      %s\n", p->name, p->summary);
+    if (p->params_doc[0]) printf("      parameters: %s\n", p->params_doc);
+  }
+}
+
+/* Matches "-name" or "--name", with "=value" when `value` is non-NULL. */
+static bool opt_is(const char *arg, const char *name, const char **value) {
+  if (arg[0] != '-') return false;
+  arg += arg[1] == '-' ? 2 : 1;
+  size_t n = strlen(name);
+  if (strncmp(arg, name, n) != 0) return false;
+  if (value) {
+    if (arg[n] != '=') return false;
+    *value = arg + n + 1;
+    return true;
+  }
+  return arg[n] == 0;
+}
+
+static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
+  o->inputs = calloc((size_t)argc, sizeof *o->inputs);
+  if (!o->inputs) return false;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i], *v;
+    if (a[0] != '-' || a[1] == 0) {
+      o->inputs[o->ninputs++] = a;
+    } else if (strcmp(a, "-o") == 0) {
+      if (i + 1 >= argc) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "-o needs a file name");
+        return false;
+      }
+      o->output = argv[++i];
+    } else if (strncmp(a, "-o", 2) == 0 && a[1] == 'o' && a[2] != '-') {
+      o->output = a + 2;
+    } else if (opt_is(a, "passes", &v)) {
+      o->passes = v;
+    } else if (strcmp(a, "-S") == 0) {
+      o->emit = MELD_EMIT_WAT;
+    } else if (opt_is(a, "emit", &v)) {
+      if (strcmp(v, "wasm") == 0) o->emit = MELD_EMIT_WASM;
+      else if (strcmp(v, "wat") == 0) o->emit = MELD_EMIT_WAT;
+      else {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "unknown --emit kind '%s' (expected wasm or wat)",
+                   v);
+        return false;
+      }
+    } else if (opt_is(a, "disable-output", NULL)) {
+      o->disable_output = true;
+    } else if (opt_is(a, "print-passes", NULL)) {
+      o->print_passes = true;
+    } else if (opt_is(a, "print-pipeline-passes", NULL)) {
+      o->print_pipeline = true;
+    } else if (opt_is(a, "print-before", &v)) {
+      o->pm.print_before = v;
+    } else if (opt_is(a, "print-after", &v)) {
+      o->pm.print_after = v;
+    } else if (opt_is(a, "print-before-all", NULL)) {
+      o->pm.print_before_all = true;
+    } else if (opt_is(a, "print-after-all", NULL)) {
+      o->pm.print_after_all = true;
+    } else if (opt_is(a, "debug-pass-manager", NULL)) {
+      o->pm.debug_pass_manager = true;
+    } else if (opt_is(a, "time-passes", NULL)) {
+      o->time_passes = true;
+    } else if (opt_is(a, "verify-each", NULL)) {
+      o->pm.verify_each = true;
+    } else if (opt_is(a, "help", NULL) || strcmp(a, "-h") == 0) {
+      o->help = true;
+    } else if (opt_is(a, "version", NULL)) {
+      o->version = true;
+    } else {
+      meld_error(ctx, NULL, MELD_NO_OFFSET, "unknown option '%s' (see --help)", a);
+      return false;
+    }
+  }
+  if (o->pm.print_before && !meld_pass_list_check(ctx, o->pm.print_before, "--print-before"))
+    return false;
+  if (o->pm.print_after && !meld_pass_list_check(ctx, o->pm.print_after, "--print-after"))
+    return false;
+  return true;
+}
+
+/* Writes the whole buffer to `path` through a temporary file renamed into place, so a failed
+ * run never leaves a partial output. */
+static bool write_output(MeldContext *ctx, const char *path, const MeldBuf *b, bool binary) {
+  if (strcmp(path, "-") == 0) {
+    if (binary && isatty(STDOUT_FILENO)) {
+      meld_error(ctx, NULL, MELD_NO_OFFSET,
+                 "refusing to write a binary module to a terminal (use -o FILE or -S)");
+      return false;
+    }
+    if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+      meld_error(ctx, NULL, MELD_NO_OFFSET, "cannot write to standard output");
+      return false;
+    }
+    return true;
+  }
+  size_t n = strlen(path);
+  char *tmp = malloc(n + 16);
+  if (!tmp) return false;
+  snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0) {
+    meld_error(ctx, path, MELD_NO_OFFSET, "cannot create the output file");
+    free(tmp);
+    return false;
+  }
+  FILE *f = fdopen(fd, "wb");
+  bool ok = f && fwrite(b->data, 1, b->len, f) == b->len;
+  if (f) ok = (fclose(f) == 0) && ok;
+  else close(fd);
+  if (ok && rename(tmp, path) != 0) ok = false;
+  if (!ok) {
+    remove(tmp);
+    meld_error(ctx, path, MELD_NO_OFFSET, "cannot write the output file");
+  }
+  free(tmp);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  MeldContext ctx;
+  meld_context_init(&ctx, meld_default_allocator());
+  ctx.diag.sink = meld_diag_print_stderr;
+  Options o;
+  memset(&o, 0, sizeof o);
+  o.pm.dump = stderr;
+  int status = 1;
+  MeldUnit unit;
+  meld_unit_init(&unit, &ctx);
+  MeldArena arena;
+  meld_arena_init(&arena, ctx.alloc, 4096);
+  MeldBuf out;
+  meld_buf_init(&out, ctx.alloc);
+
+  if (!parse_args(&ctx, argc, argv, &o)) goto done;
+  if (o.help) {
+    print_help();
+    status = 0;
+    goto done;
+  }
+  if (o.version) {
+    printf("meldc version %s\n", MELDC_VERSION);
+    status = 0;
+    goto done;
+  }
+  if (o.print_passes) {
+    print_passes();
+    status = 0;
+    goto done;
+  }
+  MeldPipeline pipeline = {NULL, 0, 0};
+  if (o.passes && !meld_pipeline_parse(&ctx, &arena, o.passes, &pipeline)) goto done;
+  if (o.print_pipeline) {
+    MeldBuf b;
+    meld_buf_init(&b, ctx.alloc);
+    meld_pipeline_print(&pipeline, &b);
+    printf("%.*s\n", (int)b.len, b.data ? (const char *)b.data : "");
+    meld_buf_free(&b);
+    status = 0;
+    goto done;
+  }
+  if (o.ninputs == 0) {
+    meld_error(&ctx, NULL, MELD_NO_OFFSET, "no input files (see --help)");
+    goto done;
+  }
+  if (o.ninputs > 1) {
+    meld_error(&ctx, NULL, MELD_NO_OFFSET,
+               "%d input files: fusing several inputs needs the 'resolve' pass, which this "
+               "version of meldc does not have",
+               o.ninputs);
+    goto done;
+  }
+
+  MeldTimings timings = {&arena, NULL, 0, 0};
+  if (o.time_passes) o.pm.timings = &timings;
+  double t0 = meld_now();
+  if (!meld_unit_read_file(&unit, o.inputs[0])) goto done;
+  double t1 = meld_now();
+  if (!meld_unit_verify(&unit)) goto done;
+  double t2 = meld_now();
+  if (o.time_passes) {
+    meld_timings_add(&timings, "read", 4, t1 - t0);
+    meld_timings_add(&timings, "verifier", 8, t2 - t1);
+  }
+  if (pipeline.nitems) {
+    if (!meld_pipeline_run(&unit, &pipeline, &o.pm)) goto done;
+    if (!o.pm.verify_each) {
+      double t3 = meld_now();
+      if (!meld_unit_verify(&unit)) {
+        meld_error(&ctx, NULL, MELD_NO_OFFSET, "the IR is invalid after the pipeline");
+        goto done;
+      }
+      if (o.time_passes) meld_timings_add(&timings, "verifier", 8, meld_now() - t3);
+    }
+  }
+  if (!o.disable_output) {
+    double t4 = meld_now();
+    /* The output is about the size of the input: reserve that at once. */
+    meld_buf_reserve(&out, unit.ninputs ? unit.inputs[0].len + 64 : 4096);
+    if (!meld_unit_emit(&unit, o.emit, &out)) goto done;
+    if (!write_output(&ctx, o.output ? o.output : "-", &out, o.emit == MELD_EMIT_WASM)) goto done;
+    if (o.time_passes) meld_timings_add(&timings, "write", 5, meld_now() - t4);
+  }
+  status = 0;
+  if (o.time_passes) meld_timings_report(&timings, stderr);
+
+done:
+  if (status != 0 && ctx.diag.nerrors == 0)
+    fprintf(stderr, "meldc: error: failed (out of memory?)\n");
+  meld_buf_free(&out);
+  meld_arena_free(&arena);
+  meld_unit_free(&unit);
+  meld_context_free(&ctx);
+  free(o.inputs);
+  return status;
+}
