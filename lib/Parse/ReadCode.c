@@ -52,10 +52,10 @@ static int op_fe(uint32_t c) {
 static const char *unsupported_single(uint8_t b) {
   switch (b) {
   case 0x06: case 0x07: case 0x08: case 0x09: case 0x0A: case 0x18: case 0x19: case 0x1F:
-    return "exception handling";
-  case 0x12: case 0x13: return "tail calls";
-  case 0x14: case 0x15: case 0xD3: case 0xD4: case 0xD5: case 0xD6: return "typed function references";
-  case 0xFB: return "garbage collection";
+    return "the exception-handling proposal";
+  case 0x12: case 0x13: return "the tail-call proposal";
+  case 0x14: case 0x15: case 0xD3: case 0xD4: case 0xD5: case 0xD6: return "the typed-function-references proposal";
+  case 0xFB: return "the garbage-collection proposal";
   default: return NULL;
   }
 }
