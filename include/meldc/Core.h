@@ -381,6 +381,35 @@ bool meld_func_instrs(MeldContext *ctx, const MeldModule *m, const MeldFunc *f,
                       MeldArena *scratch, const MeldInstr **instrs, uint32_t *ninstrs,
                       const uint64_t **offsets);
 
+/* Iterates over a body's instructions without materialising an array (raw bodies are decoded
+ * one instruction at a time; decoded bodies are walked).  Pointers inside the returned
+ * instruction (br_table labels) stay valid until the next call.  Use this in read-only
+ * consumers (verifier, printer, analyses): memory stays constant whatever the body size.
+ *
+ *   MeldInstrIter it;
+ *   meld_iter_begin(&it, ctx, m, f);
+ *   MeldInstr in; uint64_t off;
+ *   while (meld_iter_next(&it, &in, &off) > 0) { ... }
+ *   meld_iter_end(&it);
+ *
+ * meld_iter_next returns 1 with the next instruction (and its file offset, MELD_NO_OFFSET for
+ * decoded bodies), 0 after the last one, -1 after reporting a malformed instruction. */
+typedef struct MeldInstrIter {
+  MeldContext *ctx;
+  const char *file;
+  const MeldInstr *instrs; /* decoded form */
+  uint32_t ninstrs, next;
+  const uint8_t *code, *p, *end; /* raw form */
+  uint64_t codeoffset;
+  MeldArena labels;
+  MeldArenaMark labels_base;
+} MeldInstrIter;
+
+void meld_iter_begin(MeldInstrIter *it, MeldContext *ctx, const MeldModule *m,
+                     const MeldFunc *f);
+int meld_iter_next(MeldInstrIter *it, MeldInstr *out, uint64_t *offset);
+void meld_iter_end(MeldInstrIter *it);
+
 /* Decodes one instruction at *p (not past end) into *out, advancing *p.  Arrays (br_table
  * labels) go into `arena`; v128 immediates point into the input bytes.  On failure returns false
  * and sets *err to a message ("unexpected end", "illegal opcode 0xfd 0x9a", ...) and leaves *p at
@@ -389,11 +418,19 @@ bool meld_decode_instr(const uint8_t **p, const uint8_t *end, MeldArena *arena, 
                        const char **err);
 
 /* Decodes an expression (a sequence ending with the `end` that closes nesting level 0), checking
- * block structure (else only in if, balanced ends) but not types. `multi_memory` etc. are always
- * accepted; the verifier rejects what is invalid. */
+ * block structure (else only in if, balanced ends) but not types, and that the expression uses
+ * exactly `size` bytes. */
 bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
                       const uint8_t *code, uint32_t size, MeldArena *arena, MeldInstr **instrs,
                       uint32_t *ninstrs, uint64_t **offsets);
+
+/* What meld_check_expr found while checking a body. */
+enum { MELD_EXPR_USES_DATA = 1u << 0 /* memory.init or data.drop */ };
+
+/* The same checks as meld_decode_expr without keeping anything: memory use does not grow with
+ * the body.  `scratch` holds the block-nesting stack only. */
+bool meld_check_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
+                     const uint8_t *code, uint32_t size, MeldArena *scratch, uint32_t *flags);
 
 /* ---- Index spaces and references ---- */
 typedef enum MeldSpace {

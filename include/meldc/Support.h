@@ -137,14 +137,31 @@ uint32_t meld_leb_u64_size(uint64_t v);
 
 /* ---- Output byte buffer ----
  * Grows with the allocator; on failure sets `oom` and drops further writes, so a writer can
- * emit everything and check once at the end. */
+ * emit everything and check once at the end.
+ *
+ * Streaming: with a `flush` function set, writers call meld_buf_maybe_flush() at points where
+ * nothing already written will be patched again (between sections, between function bodies);
+ * once more than MELD_BUF_FLUSH_AT bytes are pending they go to `flush` and the buffer empties.
+ * meld_buf_finish() hands over the rest.  Without `flush` the buffer keeps everything. */
+typedef bool (*MeldBufFlush)(void *ud, const uint8_t *data, size_t len);
+
+#define MELD_BUF_FLUSH_AT (256u * 1024u)
+
 typedef struct MeldBuf {
   MeldAllocator alloc;
   uint8_t *data;
   size_t len;
   size_t cap;
   bool oom;
+  MeldBufFlush flush;
+  void *flush_ud;
+  size_t flushed;     /* bytes already handed to `flush` */
+  bool flush_failed;
 } MeldBuf;
+
+void meld_buf_maybe_flush(MeldBuf *b);
+/* Flushes what is pending (no-op without `flush`); false if a flush failed or memory ran out. */
+bool meld_buf_finish(MeldBuf *b);
 
 void meld_buf_init(MeldBuf *b, MeldAllocator alloc);
 void meld_buf_free(MeldBuf *b);

@@ -2,8 +2,11 @@
  * The core module writer.  Sections are written in the standard order; custom sections go back
  * where they were read (after the section of rank `place`).  Raw function bodies and data
  * payloads are copied byte for byte; everything else is encoded canonically (minimal LEB128).
- * Sizes are written by reserving five bytes, writing the payload, then closing the gap, so no
- * section is built twice in memory.
+ *
+ * Sizes: small sections reserve five bytes for their size, write the payload, then close the
+ * gap.  The code, data and custom sections, which can be large, compute their size first and
+ * stream their payload, with a flush point (meld_buf_maybe_flush) after each function body and
+ * segment, so a streaming output never holds more than a few hundred KiB.
  */
 #include "meldc/Binary.h"
 
@@ -100,16 +103,46 @@ static bool write_customs(MeldBuf *b, const MeldModule *m, int place) {
     const MeldCustom *c = &m->customs[i];
     if (c->place != place) continue;
     meld_buf_byte(b, 0);
-    size_t at = begin_sized(b);
-    meld_buf_str(b, c->name);
     if (c->is_names) {
-      if (!write_names(b, &m->names)) return false;
+      size_t at = begin_sized(b);
+      meld_buf_str(b, c->name);
+      if (!write_names(b, &m->names) || !end_sized(b, at)) return false;
     } else {
+      uint64_t size = (uint64_t)meld_leb_u32_size(c->name.len) + c->name.len + c->size;
+      if (size > UINT32_MAX) return false;
+      meld_buf_u32(b, (uint32_t)size);
+      meld_buf_str(b, c->name);
       meld_buf_bytes(b, c->data, c->size);
     }
-    if (!end_sized(b, at)) return false;
+    meld_buf_maybe_flush(b);
   }
   return true;
+}
+
+/* Bytes of a function body as written: local declarations, then code.  Decoded bodies are
+ * encoded into `tmp` to be measured. */
+static uint64_t body_size(const MeldFunc *f, MeldBuf *tmp) {
+  uint64_t n = meld_leb_u32_size(f->nlocalgroups);
+  for (uint32_t g = 0; g < f->nlocalgroups; g++) n += meld_leb_u32_size(f->localgroups[g].count) + 1;
+  if (!f->decoded) return n + f->codesize;
+  tmp->len = 0;
+  meld_encode_instrs(tmp, f->instrs, f->ninstrs);
+  return n + tmp->len;
+}
+
+/* The part of a data segment before its bytes (flags, memory, offset). */
+static void data_header(MeldBuf *b, const MeldData *d) {
+  if (d->mode == MELD_SEG_PASSIVE) {
+    meld_buf_u32(b, 1);
+  } else if (d->memory == 0 && d->encoding != 2) {
+    meld_buf_u32(b, 0);
+    write_expr(b, &d->offset);
+  } else {
+    meld_buf_u32(b, 2);
+    meld_buf_u32(b, d->memory);
+    write_expr(b, &d->offset);
+  }
+  meld_buf_u32(b, d->size);
 }
 
 static uint8_t elem_encoding(const MeldElem *e) {
@@ -143,6 +176,7 @@ bool meld_core_write(MeldContext *ctx, const MeldModule *m, MeldBuf *b) {
 #define END()                                                                                      \
   do {                                                                                             \
     if (!end_sized(b, at)) goto fail;                                                              \
+    meld_buf_maybe_flush(b);                                                                       \
   } while (0)
 
   if (!write_customs(b, m, MELD_RANK_START_OF_MODULE)) goto fail;
@@ -290,43 +324,58 @@ bool meld_core_write(MeldContext *ctx, const MeldModule *m, MeldBuf *b) {
   if (!write_customs(b, m, MELD_RANK_DATACOUNT)) goto fail;
 
   if (section(b, m, MELD_RANK_CODE, ndefined)) {
-    BEGIN(10);
+    MeldBuf tmp;
+    meld_buf_init(&tmp, b->alloc);
+    uint64_t total = meld_leb_u32_size(ndefined);
+    bool too_big = false;
+    for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++) {
+      uint64_t bs = body_size(&m->funcs[i], &tmp);
+      too_big |= bs > UINT32_MAX;
+      total += meld_leb_u64_size(bs) + bs;
+    }
+    if (too_big || total > UINT32_MAX || tmp.oom) {
+      meld_buf_free(&tmp);
+      goto fail;
+    }
+    meld_buf_byte(b, 10);
+    meld_buf_u32(b, (uint32_t)total);
     meld_buf_u32(b, ndefined);
     for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++) {
       const MeldFunc *f = &m->funcs[i];
-      size_t body = begin_sized(b);
+      meld_buf_u32(b, (uint32_t)body_size(f, &tmp));
       meld_buf_u32(b, f->nlocalgroups);
       for (uint32_t g = 0; g < f->nlocalgroups; g++) {
         meld_buf_u32(b, f->localgroups[g].count);
         meld_buf_byte(b, f->localgroups[g].type);
       }
-      if (f->decoded) meld_encode_instrs(b, f->instrs, f->ninstrs);
+      if (f->decoded) meld_buf_bytes(b, tmp.data, tmp.len);
       else meld_buf_bytes(b, f->code, f->codesize);
-      if (!end_sized(b, body)) goto fail;
+      meld_buf_maybe_flush(b);
     }
-    END();
+    meld_buf_free(&tmp);
   }
   if (!write_customs(b, m, MELD_RANK_CODE)) goto fail;
 
   if (section(b, m, MELD_RANK_DATA, m->ndatas)) {
-    BEGIN(11);
+    MeldBuf tmp;
+    meld_buf_init(&tmp, b->alloc);
+    uint64_t total = meld_leb_u32_size(m->ndatas);
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+      tmp.len = 0;
+      data_header(&tmp, &m->datas[i]);
+      total += tmp.len + m->datas[i].size;
+    }
+    bool bad = total > UINT32_MAX || tmp.oom;
+    meld_buf_free(&tmp);
+    if (bad) goto fail;
+    meld_buf_byte(b, 11);
+    meld_buf_u32(b, (uint32_t)total);
     meld_buf_u32(b, m->ndatas);
     for (uint32_t i = 0; i < m->ndatas; i++) {
-      const MeldData *d = &m->datas[i];
-      if (d->mode == MELD_SEG_PASSIVE) {
-        meld_buf_u32(b, 1);
-      } else if (d->memory == 0 && d->encoding != 2) {
-        meld_buf_u32(b, 0);
-        write_expr(b, &d->offset);
-      } else {
-        meld_buf_u32(b, 2);
-        meld_buf_u32(b, d->memory);
-        write_expr(b, &d->offset);
-      }
-      meld_buf_u32(b, d->size);
-      meld_buf_bytes(b, d->bytes, d->size);
+      data_header(b, &m->datas[i]);
+      meld_buf_bytes(b, m->datas[i].bytes, m->datas[i].size);
+      meld_buf_maybe_flush(b);
     }
-    END();
   }
   if (!write_customs(b, m, MELD_RANK_DATA)) goto fail;
 #undef BEGIN

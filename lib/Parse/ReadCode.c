@@ -294,22 +294,27 @@ fail:
 /* Frame kinds for the structure check. */
 enum { FRAME_BLOCK, FRAME_IF, FRAME_ELSE };
 
-bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
-                      const uint8_t *code, uint32_t size, MeldArena *arena, MeldInstr **instrs,
-                      uint32_t *ninstrs, uint64_t **offsets) {
+/* The decoding loop shared by meld_decode_expr (store == true: keep instructions and
+ * offsets) and meld_check_expr (store == false: keep nothing). */
+static bool decode_loop(MeldContext *ctx, const char *file, uint64_t file_offset,
+                        const uint8_t *code, uint32_t size, MeldArena *arena, bool store,
+                        MeldInstr **instrs, uint32_t *ninstrs, uint64_t **offsets,
+                        uint32_t *flags) {
   const uint8_t *p = code, *end = code + size;
   uint32_t n = 0, cap = 0, offcap = 0;
-  MeldInstr *in = NULL;
+  MeldInstr *in = NULL, one;
   uint64_t *offs = NULL;
   uint8_t *frames = NULL;
   uint32_t nframes = 0, capframes = 0;
+  uint32_t found = 0;
   /* The function body is the outermost block. */
-  if (!MELD_PUSH(arena, frames, nframes, capframes)) goto oom;
-  frames[0] = FRAME_BLOCK;
-  /* A first guess that is right for typical code (about 2.5 bytes an instruction) without
-   * reserving more than the input could need. */
-  {
-    uint32_t guess = size / 2 + 4;
+  uint8_t *outer = MELD_PUSH(arena, frames, nframes, capframes);
+  if (!outer) goto oom;
+  *outer = FRAME_BLOCK;
+  if (store) {
+    /* About 2.5 bytes an instruction in real code: a first guess that rarely needs to grow
+     * and never reserves more than the input could hold. */
+    uint32_t guess = size / 3 + 4;
     if (!meld_grow(arena, &in, &cap, guess, sizeof *in)) goto oom;
     if (offsets && !meld_grow(arena, &offs, &offcap, guess, sizeof *offs)) goto oom;
   }
@@ -320,22 +325,26 @@ bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
                  "unexpected end of function body (missing 'end')");
       return false;
     }
-    if (n == cap && !meld_grow(arena, &in, &cap, n + 1, sizeof *in)) goto oom;
-    if (offsets && n == offcap && !meld_grow(arena, &offs, &offcap, n + 1, sizeof *offs))
-      goto oom;
+    MeldInstr *slot = &one;
+    if (store) {
+      if (n == cap && !meld_grow(arena, &in, &cap, n + 1, sizeof *in)) goto oom;
+      if (offsets && n == offcap && !meld_grow(arena, &offs, &offcap, n + 1, sizeof *offs))
+        goto oom;
+      slot = &in[n];
+    }
     const char *err = NULL;
-    if (!meld_decode_instr(&p, end, arena, &in[n], &err)) {
+    if (!meld_decode_instr(&p, end, store ? arena : NULL, slot, &err)) {
       meld_error(ctx, file, file_offset + (uint64_t)(p - code), "%s", err);
       return false;
     }
-    if (offsets) offs[n] = file_offset + (uint64_t)(at - code);
-    switch (in[n].op) {
+    if (store && offsets) offs[n] = file_offset + (uint64_t)(at - code);
+    switch (slot->op) {
     case MELD_OP_Block:
     case MELD_OP_Loop:
     case MELD_OP_If: {
       uint8_t *f = MELD_PUSH(arena, frames, nframes, capframes);
       if (!f) goto oom;
-      *f = in[n].op == MELD_OP_If ? FRAME_IF : FRAME_BLOCK;
+      *f = slot->op == MELD_OP_If ? FRAME_IF : FRAME_BLOCK;
       break;
     }
     case MELD_OP_Else:
@@ -347,6 +356,8 @@ bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
       frames[nframes - 1] = FRAME_ELSE;
       break;
     case MELD_OP_End: nframes--; break;
+    case MELD_OP_MemoryInit:
+    case MELD_OP_DataDrop: found |= MELD_EXPR_USES_DATA; break;
     default: break;
     }
     n++;
@@ -356,11 +367,71 @@ bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
                "operators remaining after the end of the function body");
     return false;
   }
-  *instrs = in;
-  *ninstrs = n;
-  if (offsets) *offsets = offs;
+  if (store) {
+    *instrs = in;
+    *ninstrs = n;
+    if (offsets) *offsets = offs;
+  }
+  if (flags) *flags = found;
   return true;
 oom:
   meld_error(ctx, file, file_offset, "out of memory while decoding code");
   return false;
+}
+
+bool meld_decode_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
+                      const uint8_t *code, uint32_t size, MeldArena *arena, MeldInstr **instrs,
+                      uint32_t *ninstrs, uint64_t **offsets) {
+  return decode_loop(ctx, file, file_offset, code, size, arena, true, instrs, ninstrs, offsets,
+                     NULL);
+}
+
+bool meld_check_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
+                     const uint8_t *code, uint32_t size, MeldArena *scratch, uint32_t *flags) {
+  return decode_loop(ctx, file, file_offset, code, size, scratch, false, NULL, NULL, NULL, flags);
+}
+
+/* ---- Iteration ---- */
+
+void meld_iter_begin(MeldInstrIter *it, MeldContext *ctx, const MeldModule *m,
+                     const MeldFunc *f) {
+  memset(it, 0, sizeof *it);
+  it->ctx = ctx;
+  it->file = m->file;
+  if (f->decoded || f->import != MELD_NONE) {
+    it->instrs = f->instrs;
+    it->ninstrs = f->ninstrs;
+  } else {
+    it->code = it->p = f->code;
+    it->end = f->code + f->codesize;
+    it->codeoffset = f->codeoffset;
+  }
+  meld_arena_init(&it->labels, ctx->alloc, 4096);
+  /* Keep one block for the whole iteration; each step releases back to it. */
+  (void)meld_arena_alloc(&it->labels, 1);
+  it->labels_base = meld_arena_mark(&it->labels);
+}
+
+int meld_iter_next(MeldInstrIter *it, MeldInstr *out, uint64_t *offset) {
+  if (!it->code) {
+    if (it->next >= it->ninstrs) return 0;
+    *out = it->instrs[it->next++];
+    if (offset) *offset = MELD_NO_OFFSET;
+    return 1;
+  }
+  if (it->p >= it->end) return 0;
+  meld_arena_release(&it->labels, it->labels_base);
+  const uint8_t *at = it->p;
+  const char *err = NULL;
+  if (!meld_decode_instr(&it->p, it->end, &it->labels, out, &err)) {
+    meld_error(it->ctx, it->file, it->codeoffset + (uint64_t)(it->p - it->code), "%s", err);
+    it->p = it->end;
+    return -1;
+  }
+  if (offset) *offset = it->codeoffset + (uint64_t)(at - it->code);
+  return 1;
+}
+
+void meld_iter_end(MeldInstrIter *it) {
+  meld_arena_free(&it->labels);
 }

@@ -59,11 +59,13 @@ static bool leb_error(Reader *r, MeldLebStatus s, const char *what) {
 }
 
 static bool read_u32(Reader *r, uint32_t *out, const char *what) {
+  *out = 0;
   MeldLebStatus s = meld_leb_u32(&r->p, r->end, out);
   return s == MELD_LEB_OK || leb_error(r, s, what);
 }
 
 static bool read_byte(Reader *r, uint8_t *out, const char *what) {
+  *out = 0;
   if (r->p >= r->end) return error_at(r, r->p, "unexpected end of %s", what);
   *out = *r->p++;
   return true;
@@ -441,21 +443,14 @@ static bool read_code_section(Reader *r) {
     f->code = r->p;
     f->codesize = (uint32_t)(body_end - r->p);
     f->codeoffset = offset_of(r, r->p);
-    /* Check the body's encoding now (decoded into scratch memory, then dropped). */
+    /* Check the body's encoding now, keeping nothing but what it uses. */
     MeldArenaMark mark = meld_arena_mark(&r->scratch);
-    MeldInstr *instrs;
-    uint32_t ninstrs;
-    bool ok = meld_decode_expr(r->ctx, r->file, f->codeoffset, f->code, f->codesize, &r->scratch,
-                               &instrs, &ninstrs, NULL);
-    if (ok && !r->uses_data_indices) {
-      for (uint32_t k = 0; k < ninstrs; k++)
-        if (instrs[k].op == MELD_OP_MemoryInit || instrs[k].op == MELD_OP_DataDrop) {
-          r->uses_data_indices = true;
-          break;
-        }
-    }
+    uint32_t flags = 0;
+    bool ok = meld_check_expr(r->ctx, r->file, f->codeoffset, f->code, f->codesize, &r->scratch,
+                              &flags);
     meld_arena_release(&r->scratch, mark);
     if (!ok) return false;
+    if (flags & MELD_EXPR_USES_DATA) r->uses_data_indices = true;
     r->p = body_end;
     r->end = section_end;
   }

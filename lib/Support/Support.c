@@ -397,11 +397,24 @@ uint32_t meld_leb_u64_size(uint64_t v) {
 /* ---- Buffers ---- */
 
 void meld_buf_init(MeldBuf *b, MeldAllocator alloc) {
+  memset(b, 0, sizeof *b);
   b->alloc = alloc;
-  b->data = NULL;
+}
+
+static void buf_flush(MeldBuf *b) {
+  if (!b->len) return;
+  if (!b->flush_failed && !b->flush(b->flush_ud, b->data, b->len)) b->flush_failed = true;
+  b->flushed += b->len;
   b->len = 0;
-  b->cap = 0;
-  b->oom = false;
+}
+
+void meld_buf_maybe_flush(MeldBuf *b) {
+  if (b->flush && b->len >= MELD_BUF_FLUSH_AT) buf_flush(b);
+}
+
+bool meld_buf_finish(MeldBuf *b) {
+  if (b->flush && !b->oom) buf_flush(b);
+  return !b->oom && !b->flush_failed;
 }
 
 void meld_buf_free(MeldBuf *b) {

@@ -143,42 +143,74 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
   return true;
 }
 
-/* Writes the whole buffer to `path` through a temporary file renamed into place, so a failed
- * run never leaves a partial output. */
-static bool write_output(MeldContext *ctx, const char *path, const MeldBuf *b, bool binary) {
+/* Output goes to a temporary file beside the destination, renamed into place only when
+ * everything succeeded: a failed run never leaves a partial or clobbered output.  The binary
+ * writer streams into it (MeldBuf flush), so the output is never held whole in memory. */
+typedef struct Output {
+  const char *path;
+  char *tmp;
+  FILE *f;
+} Output;
+
+static bool file_flush(void *ud, const uint8_t *data, size_t len) {
+  return fwrite(data, 1, len, (FILE *)ud) == len;
+}
+
+static bool output_open(MeldContext *ctx, Output *o, const char *path, MeldBuf *b,
+                        bool binary) {
+  memset(o, 0, sizeof *o);
+  o->path = path;
   if (strcmp(path, "-") == 0) {
     if (binary && isatty(STDOUT_FILENO)) {
       meld_error(ctx, NULL, MELD_NO_OFFSET,
                  "refusing to write a binary module to a terminal (use -o FILE or -S)");
       return false;
     }
+    return true; /* kept in memory, written at the end */
+  }
+  size_t n = strlen(path) + 16;
+  o->tmp = malloc(n);
+  if (!o->tmp) return false;
+  snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
+  int fd = mkstemp(o->tmp);
+  if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
+    if (fd >= 0) close(fd);
+    meld_error(ctx, path, MELD_NO_OFFSET, "cannot create the output file");
+    free(o->tmp);
+    o->tmp = NULL;
+    return false;
+  }
+  b->flush = file_flush;
+  b->flush_ud = o->f;
+  return true;
+}
+
+static bool output_commit(MeldContext *ctx, Output *o, MeldBuf *b) {
+  if (!o->f) {
     if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
       meld_error(ctx, NULL, MELD_NO_OFFSET, "cannot write to standard output");
       return false;
     }
     return true;
   }
-  size_t n = strlen(path);
-  char *tmp = malloc(n + 16);
-  if (!tmp) return false;
-  snprintf(tmp, n + 16, "%s.tmp-XXXXXX", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    meld_error(ctx, path, MELD_NO_OFFSET, "cannot create the output file");
-    free(tmp);
-    return false;
-  }
-  FILE *f = fdopen(fd, "wb");
-  bool ok = f && fwrite(b->data, 1, b->len, f) == b->len;
-  if (f) ok = (fclose(f) == 0) && ok;
-  else close(fd);
-  if (ok && rename(tmp, path) != 0) ok = false;
+  bool ok = meld_buf_finish(b);
+  ok = (fclose(o->f) == 0) && ok;
+  o->f = NULL;
+  if (ok && rename(o->tmp, o->path) != 0) ok = false;
   if (!ok) {
-    remove(tmp);
-    meld_error(ctx, path, MELD_NO_OFFSET, "cannot write the output file");
+    remove(o->tmp);
+    meld_error(ctx, o->path, MELD_NO_OFFSET, "cannot write the output file");
   }
-  free(tmp);
+  free(o->tmp);
+  o->tmp = NULL;
   return ok;
+}
+
+static void output_abandon(Output *o) {
+  if (o->f) fclose(o->f);
+  if (o->tmp) remove(o->tmp);
+  free(o->tmp);
+  memset(o, 0, sizeof *o);
 }
 
 int main(int argc, char **argv) {
@@ -259,10 +291,13 @@ int main(int argc, char **argv) {
   }
   if (!o.disable_output) {
     double t4 = meld_now();
-    /* The output is about the size of the input: reserve that at once. */
-    meld_buf_reserve(&out, unit.ninputs ? unit.inputs[0].len + 64 : 4096);
-    if (!meld_unit_emit(&unit, o.emit, &out)) goto done;
-    if (!write_output(&ctx, o.output ? o.output : "-", &out, o.emit == MELD_EMIT_WASM)) goto done;
+    Output dest;
+    if (!output_open(&ctx, &dest, o.output ? o.output : "-", &out, o.emit == MELD_EMIT_WASM))
+      goto done;
+    if (!meld_unit_emit(&unit, o.emit, &out) || !output_commit(&ctx, &dest, &out)) {
+      output_abandon(&dest);
+      goto done;
+    }
     if (o.time_passes) meld_timings_add(&timings, "write", 5, meld_now() - t4);
   }
   status = 0;
