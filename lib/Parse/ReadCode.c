@@ -12,41 +12,38 @@
 #include <stdio.h>
 #include <string.h>
 
-static int op_single(uint8_t b) {
-  switch (b) {
-#define MELD_OP(code, name, text, imm, sig, width)                                                 \
-  case code: return MELD_OP_##name;
+/* Opcode lookup tables: entry = MeldOpcode + 1, 0 for an unknown code.  Generated from
+ * Opcodes.def with designated initializers, so a code listed twice is a compile error under
+ * -Werror (-Woverride-init is part of -Wextra). */
+static const uint16_t op_single[256] = {
+#define MELD_OP(code, name, text, imm, sig, width) [code] = MELD_OP_##name + 1,
 #include "meldc/Opcodes.def"
-  default: return -1;
-  }
+};
+static const uint16_t op_fc[256] = {
+#define MELD_OP_FC(code, name, text, imm, sig, width) [code] = MELD_OP_##name + 1,
+#include "meldc/Opcodes.def"
+};
+static const uint16_t op_fd[256] = {
+#define MELD_OP_FD(code, name, text, imm, sig, width) [code] = MELD_OP_##name + 1,
+#include "meldc/Opcodes.def"
+};
+static const uint16_t op_fe[256] = {
+#define MELD_OP_FE(code, name, text, imm, sig, width) [code] = MELD_OP_##name + 1,
+#include "meldc/Opcodes.def"
+};
+
+static int op_prefixed(uint8_t prefix, uint32_t code) {
+  if (code > 255) return -1;
+  const uint16_t *t = prefix == 0xFC ? op_fc : prefix == 0xFD ? op_fd : op_fe;
+  return (int)t[code] - 1;
 }
 
-static int op_fc(uint32_t c) {
-  switch (c) {
-#define MELD_OP_FC(code, name, text, imm, sig, width)                                              \
-  case code: return MELD_OP_##name;
+/* Immediate kind per opcode, as a flat byte table (the hot path reads nothing else). */
+static const uint8_t op_imm[MELD_NUM_OPCODES] = {
+#define MELD_OP(code, name, text, imm, sig, width) MELD_IMM_##imm,
+#define MELD_OP_PREFIXED(prefix, code, name, text, imm, sig, width) MELD_IMM_##imm,
 #include "meldc/Opcodes.def"
-  default: return -1;
-  }
-}
-
-static int op_fd(uint32_t c) {
-  switch (c) {
-#define MELD_OP_FD(code, name, text, imm, sig, width)                                              \
-  case code: return MELD_OP_##name;
-#include "meldc/Opcodes.def"
-  default: return -1;
-  }
-}
-
-static int op_fe(uint32_t c) {
-  switch (c) {
-#define MELD_OP_FE(code, name, text, imm, sig, width)                                              \
-  case code: return MELD_OP_##name;
-#include "meldc/Opcodes.def"
-  default: return -1;
-  }
-}
+};
 
 /* Names for opcodes of proposals meldc does not implement, so the error says what they are. */
 static const char *unsupported_single(uint8_t b) {
@@ -63,6 +60,15 @@ static const char *unsupported_single(uint8_t b) {
 /* Room for a message that names an opcode (per thread, copied by the caller at once). */
 static _Thread_local char errbuf_single[96];
 
+/* The one-byte case inline; everything else through the checked decoders. */
+static inline MeldLebStatus leb_u32(const uint8_t **p, const uint8_t *end, uint32_t *out) {
+  if (*p < end && **p < 0x80) {
+    *out = *(*p)++;
+    return MELD_LEB_OK;
+  }
+  return meld_leb_u32(p, end, out);
+}
+
 #define LEB(fn, var)                                                                               \
   do {                                                                                             \
     MeldLebStatus s_ = fn(&p, end, var);                                                           \
@@ -72,47 +78,64 @@ static _Thread_local char errbuf_single[96];
     }                                                                                              \
   } while (0)
 
-bool meld_decode_instr(const uint8_t **pp, const uint8_t *end, MeldArena *arena, MeldInstr *out,
-                       const char **err) {
+#if defined(__GNUC__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#define COLD __attribute__((cold, noinline))
+#else
+#define ALWAYS_INLINE inline
+#define COLD
+#endif
+
+/* The message for an unknown opcode (kept out of the hot path). */
+COLD static const char *illegal_opcode(uint8_t prefix, uint32_t code) {
+  if (prefix) {
+    snprintf(errbuf_single, sizeof errbuf_single,
+             prefix == 0xFD && code >= 0x100 && code <= 0x113
+                 ? "illegal opcode 0x%02x 0x%x (relaxed SIMD is not supported)"
+                 : "illegal opcode 0x%02x 0x%x",
+             prefix, code);
+  } else {
+    const char *what = unsupported_single((uint8_t)code);
+    if (what)
+      snprintf(errbuf_single, sizeof errbuf_single, "illegal opcode 0x%02x (%s is not supported)",
+               code, what);
+    else snprintf(errbuf_single, sizeof errbuf_single, "illegal opcode 0x%02x", code);
+  }
+  return errbuf_single;
+}
+
+/* Decodes one instruction; inlined into the decoding loop (the hot path of reading). */
+static ALWAYS_INLINE bool decode_one(const uint8_t **pp, const uint8_t *end, MeldArena *arena,
+                                     MeldInstr *out, const char **err) {
   const uint8_t *p = *pp;
   const uint8_t *start = p;
-  memset(out, 0, sizeof *out);
+  *out = (MeldInstr){0};
   if (p >= end) {
     *err = "unexpected end";
     return false;
   }
   uint8_t b = *p++;
   int op;
-  if (b == 0xFC || b == 0xFD || b == 0xFE) {
+  if (b >= 0xFC && b <= 0xFE) {
     uint32_t code;
-    LEB(meld_leb_u32, &code);
-    op = b == 0xFC ? op_fc(code) : b == 0xFD ? op_fd(code) : op_fe(code);
+    LEB(leb_u32, &code);
+    op = op_prefixed(b, code);
     if (op < 0) {
-      snprintf(errbuf_single, sizeof errbuf_single,
-               b == 0xFD && code >= 0x100 && code <= 0x113
-                   ? "illegal opcode 0x%02x 0x%x (relaxed SIMD is not supported)"
-                   : "illegal opcode 0x%02x 0x%x",
-               b, code);
-      *err = errbuf_single;
+      *err = illegal_opcode(b, code);
       p = start;
       goto fail;
     }
   } else {
-    op = op_single(b);
+    op = (int)op_single[b] - 1;
     if (op < 0) {
-      const char *what = unsupported_single(b);
-      if (what)
-        snprintf(errbuf_single, sizeof errbuf_single, "illegal opcode 0x%02x (%s is not supported)",
-                 b, what);
-      else snprintf(errbuf_single, sizeof errbuf_single, "illegal opcode 0x%02x", b);
-      *err = errbuf_single;
+      *err = illegal_opcode(0, b);
       p = start;
       goto fail;
     }
   }
   out->op = (uint16_t)op;
 
-  switch ((MeldImmKind)meld_op_info[op].imm) {
+  switch ((MeldImmKind)op_imm[op]) {
   case MELD_IMM_NONE: break;
   case MELD_IMM_BLOCK: {
     if (p >= end) {
@@ -148,14 +171,14 @@ bool meld_decode_instr(const uint8_t **pp, const uint8_t *end, MeldArena *arena,
   case MELD_IMM_TABLE:
   case MELD_IMM_ELEM:
   case MELD_IMM_DATA:
-  case MELD_IMM_MEMORY: LEB(meld_leb_u32, &out->x); break;
+  case MELD_IMM_MEMORY: LEB(leb_u32, &out->x); break;
   case MELD_IMM_CALL_INDIRECT:
   case MELD_IMM_TABLE_TABLE:
   case MELD_IMM_ELEM_TABLE:
   case MELD_IMM_MEMORY_MEMORY:
   case MELD_IMM_DATA_MEMORY:
-    LEB(meld_leb_u32, &out->x);
-    LEB(meld_leb_u32, &out->y);
+    LEB(leb_u32, &out->x);
+    LEB(leb_u32, &out->y);
     break;
   case MELD_IMM_BR_TABLE: {
     uint32_t n;
@@ -182,7 +205,7 @@ bool meld_decode_instr(const uint8_t **pp, const uint8_t *end, MeldArena *arena,
   case MELD_IMM_MEMARG:
   case MELD_IMM_MEMARG_LANE: {
     uint32_t flags;
-    LEB(meld_leb_u32, &flags);
+    LEB(leb_u32, &flags);
     if (flags >= 128) {
       *err = "malformed memop flags";
       goto fail;
@@ -193,7 +216,7 @@ bool meld_decode_instr(const uint8_t **pp, const uint8_t *end, MeldArena *arena,
     }
     out->align = (uint8_t)flags;
     uint32_t off;
-    LEB(meld_leb_u32, &off);
+    LEB(leb_u32, &off);
     out->offset = off;
     if (meld_op_info[op].imm == MELD_IMM_MEMARG_LANE) {
       if (p >= end) {
@@ -291,6 +314,11 @@ fail:
   return false;
 }
 
+bool meld_decode_instr(const uint8_t **pp, const uint8_t *end, MeldArena *arena, MeldInstr *out,
+                       const char **err) {
+  return decode_one(pp, end, arena, out, err);
+}
+
 /* Frame kinds for the structure check. */
 enum { FRAME_BLOCK, FRAME_IF, FRAME_ELSE };
 
@@ -333,7 +361,7 @@ static bool decode_loop(MeldContext *ctx, const char *file, uint64_t file_offset
       slot = &in[n];
     }
     const char *err = NULL;
-    if (!meld_decode_instr(&p, end, store ? arena : NULL, slot, &err)) {
+    if (!decode_one(&p, end, store ? arena : NULL, slot, &err)) {
       meld_error(ctx, file, file_offset + (uint64_t)(p - code), "%s", err);
       return false;
     }
