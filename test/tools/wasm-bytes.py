@@ -49,7 +49,33 @@ TOKEN = re.compile(r'\s*(?:(\{)|(\})|"((?:[^"\\]|\\.)*)"|(0x[0-9a-fA-F]{1,2}|[0-
 
 
 def unescape(s):
-    return s.encode('utf-8').decode('unicode_escape').encode('latin-1')
+    """Bytes of a string token: characters as UTF-8; escapes \\n \\t \\\\ \\" \\xNN (one byte) and
+    \\uXXXX / \\u{X...} (a character, as UTF-8)."""
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c != '\\':
+            out += c.encode('utf-8')
+            i += 1
+            continue
+        e = s[i + 1] if i + 1 < len(s) else ''
+        if e and e in 'nt\\"\'':
+            out += {'n': b'\n', 't': b'\t', '\\': b'\\', '"': b'"', "'": b"'"}[e]
+            i += 2
+        elif e == 'x':
+            out.append(int(s[i + 2:i + 4], 16))
+            i += 4
+        elif e == 'u' and s[i + 2:i + 3] == '{':
+            j = s.index('}', i)
+            out += chr(int(s[i + 3:j], 16)).encode('utf-8')
+            i = j + 1
+        elif e == 'u':
+            out += chr(int(s[i + 2:i + 6], 16)).encode('utf-8')
+            i += 6
+        else:
+            sys.exit('wasm-bytes: unknown escape \\%s' % e)
+    return bytes(out)
 
 
 def parse(text, pos=0, depth=0):
