@@ -164,6 +164,8 @@ typedef struct MeldExport {
 typedef struct MeldExpr {
   MeldInstr *instrs;
   uint32_t ninstrs;
+  uint64_t offset; /* file offset of its first byte, for diagnostics; MELD_NO_OFFSET if made by
+                      a pass */
 } MeldExpr;
 
 typedef struct MeldLocalGroup {

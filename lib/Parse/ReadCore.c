@@ -135,6 +135,7 @@ static bool read_limits(Reader *r, MeldLimits *l, bool memory, const char *what)
 static bool read_const_expr(Reader *r, MeldExpr *out, const char *what) {
   MeldInstr *in = NULL;
   uint32_t n = 0, cap = 0, depth = 0;
+  out->offset = offset_of(r, r->p);
   for (;;) {
     if (r->p >= r->end) return error_at(r, r->p, "unexpected end of %s", what);
     MeldInstr *slot = MELD_PUSH(r->arena, in, n, cap);
