@@ -9,10 +9,17 @@ if(MELDC_SANITIZE)
   set(MELDC_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all
       -fno-omit-frame-pointer)
 endif()
+if(MELDC_FUZZ)
+  if(NOT CMAKE_C_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "MELDC_FUZZ needs clang (libFuzzer): configure with CC=clang-19")
+  endif()
+  # Coverage feedback from the library for libFuzzer.
+  list(APPEND MELDC_SANITIZER_FLAGS -fsanitize=fuzzer-no-link)
+endif()
 
 function(meldc_target_flags target)
   target_compile_options(${target} PRIVATE ${MELDC_WARNING_FLAGS} ${MELDC_SANITIZER_FLAGS})
-  if(MELDC_SANITIZE)
+  if(MELDC_SANITIZE OR MELDC_FUZZ)
     target_link_options(${target} PRIVATE ${MELDC_SANITIZER_FLAGS})
   endif()
 endfunction()

@@ -129,6 +129,7 @@ typedef struct MeldFuncType {
   uint32_t nparams, nresults;
   MeldValType *params;
   MeldValType *results;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldFuncType;
 
 typedef struct MeldLimits {
@@ -152,21 +153,28 @@ typedef struct MeldImport {
   MeldStr name;
   uint8_t kind;   /* MELD_EXTERN_* */
   uint32_t index; /* the entity's index in its own space (always < nimport<kind>s) */
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldImport;
 
 typedef struct MeldExport {
   MeldStr name;
   uint8_t kind;
   uint32_t index;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldExport;
 
 /* A constant or offset expression, decoded, including its final `end`. */
 typedef struct MeldExpr {
   MeldInstr *instrs;
   uint32_t ninstrs;
-  uint64_t offset; /* file offset of its first byte, for diagnostics; MELD_NO_OFFSET if made by
-                      a pass */
+  uint64_t at; /* file offset of its first byte, for diagnostics; MELD_NO_OFFSET if made by a
+                  pass */
 } MeldExpr;
+
+/* Implementation limit on the locals a function declares (beyond its parameters): the limit of
+ * wasmparser, which every component toolchain validates with, and of web engines.  The text form
+ * lists every local, so the limit also bounds printed output. */
+#define MELD_MAX_LOCALS 50000u
 
 typedef struct MeldLocalGroup {
   uint32_t count;
@@ -184,6 +192,7 @@ typedef struct MeldFunc {
   const uint8_t *code;
   uint32_t codesize;
   uint64_t codeoffset; /* file offset of `code`, for diagnostics; MELD_NO_OFFSET if none */
+  uint64_t at;         /* file offset of its declaration (function or import section) */
   /* Decoded form (decoded == true). */
   MeldInstr *instrs;
   uint32_t ninstrs, capinstrs;
@@ -194,11 +203,13 @@ typedef struct MeldTable {
   MeldValType elem; /* MELD_FUNCREF or MELD_EXTERNREF */
   MeldLimits limits;
   uint32_t import;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldTable;
 
 typedef struct MeldMemory {
   MeldLimits limits; /* in 64 KiB pages */
   uint32_t import;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldMemory;
 
 typedef struct MeldGlobal {
@@ -206,6 +217,7 @@ typedef struct MeldGlobal {
   bool mut;
   MeldExpr init; /* empty for imports */
   uint32_t import;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldGlobal;
 
 typedef enum MeldSegMode {
@@ -225,6 +237,7 @@ typedef struct MeldElem {
   /* Exactly one of these is used: function indices (encodings 0-3) or expressions (4-7). */
   uint32_t *funcs;
   MeldExpr *exprs;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldElem;
 
 typedef struct MeldData {
@@ -234,6 +247,7 @@ typedef struct MeldData {
   MeldExpr offset;  /* active only */
   const uint8_t *bytes;
   uint32_t size;
+  uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldData;
 
 /* Section ranks, in the order sections must appear; custom sections remember the rank of the
@@ -339,6 +353,7 @@ typedef struct MeldModule {
   uint32_t nexports, capexports;
 
   uint32_t start; /* function index or MELD_NONE */
+  uint64_t start_at; /* file offset of the start section's index */
 
   MeldElem *elems;
   uint32_t nelems, capelems;

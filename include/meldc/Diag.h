@@ -48,7 +48,7 @@ void meld_diag_free(MeldDiagEngine *d);
 void meld_diag_report(MeldDiagEngine *d, MeldDiagLevel level, const char *file, uint64_t offset,
                       const char *fmt, ...) MELD_PRINTF(5, 6);
 void meld_diag_vreport(MeldDiagEngine *d, MeldDiagLevel level, const char *file,
-                       uint64_t offset, const char *fmt, va_list ap);
+                       uint64_t offset, const char *fmt, va_list ap) MELD_VPRINTF(5);
 /* Formats one diagnostic as a line (no trailing newline) into `buf`. */
 void meld_diag_format(const MeldDiag *d, MeldBuf *out);
 /* Sink that prints each diagnostic to stderr. */

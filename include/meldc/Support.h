@@ -27,9 +27,11 @@ extern "C" {
 
 #if defined(__GNUC__)
 #define MELD_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define MELD_VPRINTF(fmt) __attribute__((format(printf, fmt, 0)))
 #define MELD_UNUSED __attribute__((unused))
 #else
 #define MELD_PRINTF(fmt, args)
+#define MELD_VPRINTF(fmt)
 #define MELD_UNUSED
 #endif
 

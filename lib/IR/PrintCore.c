@@ -97,6 +97,10 @@ static bool idset_add(IdSet *s, const char *id, size_t len) {
   return true;
 }
 
+/* Identifiers longer than this are cut (then made unique like any other): a name is printed at
+ * every reference, so an unbounded one would make the text grow with (name length x uses). */
+#define MAX_ID_LEN 200
+
 /* The identifier (without `$`) for entity `index` called `name`, unique within `set`; NULL for
  * an empty name. */
 static const char *make_id(Printer *p, IdSet *set, MeldStr name, uint32_t index) {
@@ -110,7 +114,7 @@ static const char *make_id(Printer *p, IdSet *set, MeldStr name, uint32_t index)
   }
   /* One `_` per character: UTF-8 continuation bytes add nothing (names are valid UTF-8). */
   size_t len = 0;
-  for (uint32_t i = 0; i < name.len; i++) {
+  for (uint32_t i = 0; i < name.len && len < MAX_ID_LEN; i++) {
     uint8_t c = (uint8_t)name.ptr[i];
     if (c >= 0x80 && c < 0xC0) continue;
     s[len++] = is_idchar(c) ? (char)c : '_';

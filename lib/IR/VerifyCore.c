@@ -201,6 +201,7 @@ typedef struct Verifier {
   uint32_t nctrl, capctrl;
   MeldValType *flatbuf;
   uint32_t capflat;
+  uint64_t at; /* file offset of the entity being checked, for module-level errors */
 } Verifier;
 
 /* ---- Reporting ---- */
@@ -209,7 +210,7 @@ MELD_PRINTF(2, 3)
 static void merr(Verifier *v, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  meld_diag_vreport(&v->ctx->diag, MELD_ERROR, v->m->file, MELD_NO_OFFSET, fmt, ap);
+  meld_diag_vreport(&v->ctx->diag, MELD_ERROR, v->m->file, v->at, fmt, ap);
   va_end(ap);
   v->ok = false;
 }
@@ -946,6 +947,7 @@ static bool type_manual(Verifier *v, uint32_t i, const MeldInstr *in) {
  * else value by value from the top (which also finds the first mismatch to report). */
 static inline bool apply_sig(Verifier *v, uint32_t i, const OpSig *s) {
   uint32_t np = s->nparams;
+  if (np == 0) return !s->result || push_val(v, s->result); /* (vals may still be NULL) */
   const Frame *f = &v->ctrl[v->nctrl - 1];
   if (v->nvals - f->height >= np) {
     const uint8_t *sp = v->vals + v->nvals - np;
@@ -1105,8 +1107,8 @@ static void mark_declared(Verifier *v, uint32_t f) {
 /* 2.0 constant expressions (t.const, ref.null, ref.func, global.get of an imported immutable
  * global; the context of every constant expression holds only the imported globals) plus
  * extended-const arithmetic. */
-static void verify_const_expr(Verifier *v, const MeldExpr *e, uint8_t want, int site, uint32_t a,
-                              uint32_t b) {
+static void const_expr(Verifier *v, const MeldExpr *e, uint8_t want, int site, uint32_t a,
+                       uint32_t b) {
   const MeldModule *m = v->m;
   char where[96];
   v->nvals = 0;
@@ -1198,6 +1200,15 @@ static void verify_const_expr(Verifier *v, const MeldExpr *e, uint8_t want, int 
   }
 }
 
+/* Errors in a constant expression are reported at the expression when its offset is known. */
+static void verify_const_expr(Verifier *v, const MeldExpr *e, uint8_t want, int site, uint32_t a,
+                              uint32_t b) {
+  uint64_t outer = v->at;
+  if (e->at != MELD_NO_OFFSET) v->at = e->at;
+  const_expr(v, e, want, site, a, b);
+  v->at = outer;
+}
+
 /* C.refs: every function named outside function bodies and the start section. */
 static void collect_declared(Verifier *v) {
   const MeldModule *m = v->m;
@@ -1227,6 +1238,7 @@ static void verify_types(Verifier *v) {
   const MeldModule *m = v->m;
   for (uint32_t k = 0; k < m->ntypes; k++) {
     const MeldFuncType *t = &m->types[k];
+    v->at = t->at;
     for (uint32_t j = 0; j < t->nparams; j++)
       if (!meld_valtype_valid(t->params[j]))
         merr(v, "type %u: invalid parameter type 0x%02x", k, t->params[j]);
@@ -1263,6 +1275,7 @@ static bool verify_imports(Verifier *v) {
   if (!counts_ok) return false;
   for (uint32_t i = 0; i < m->nimports; i++) {
     const MeldImport *im = &m->imports[i];
+    v->at = im->at;
     char name[2][200];
     if (im->kind > MELD_EXTERN_GLOBAL) {
       merr(v, "import %u (\"%s\" \"%s\"): invalid kind %u", i,
@@ -1296,6 +1309,7 @@ static void verify_funcs(Verifier *v, uint8_t *body_ok) {
   const MeldModule *m = v->m;
   for (uint32_t k = 0; k < m->nfuncs; k++) {
     const MeldFunc *f = &m->funcs[k];
+    v->at = f->at;
     body_ok[k] = 0;
     if (f->type >= m->ntypes) {
       merr(v, "function %u: unknown type %u (the module has %u)", k, f->type, m->ntypes);
@@ -1344,6 +1358,7 @@ static void verify_exports(Verifier *v) {
   char name[200];
   for (uint32_t k = 0; k < m->nexports; k++) {
     const MeldExport *x = &m->exports[k];
+    v->at = x->at;
     if (x->kind > MELD_EXTERN_GLOBAL)
       merr(v, "export %u (\"%s\"): invalid kind %u", k, fmt_name(name, sizeof name, x->name),
            x->kind);
@@ -1382,6 +1397,7 @@ static void verify_exports(Verifier *v) {
 static void verify_start(Verifier *v) {
   const MeldModule *m = v->m;
   if (m->start == MELD_NONE) return;
+  v->at = m->start_at;
   if (m->start >= m->nfuncs) {
     merr(v, "start function: unknown function %u (the module has %u)", m->start, m->nfuncs);
     return;
@@ -1401,6 +1417,7 @@ static void verify_elems(Verifier *v) {
   const MeldModule *m = v->m;
   for (uint32_t k = 0; k < m->nelems; k++) {
     const MeldElem *e = &m->elems[k];
+    v->at = e->at;
     if (!meld_reftype_valid(e->type)) {
       merr(v, "element segment %u: invalid element type 0x%02x", k, e->type);
       continue;
@@ -1441,6 +1458,7 @@ static void verify_datas(Verifier *v) {
   const MeldModule *m = v->m;
   for (uint32_t k = 0; k < m->ndatas; k++) {
     const MeldData *d = &m->datas[k];
+    v->at = d->at;
     if (d->mode == MELD_SEG_PASSIVE) continue;
     if (d->mode != MELD_SEG_ACTIVE) {
       merr(v, "data segment %u: invalid mode %u", k, d->mode);
@@ -1459,6 +1477,7 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
     return false;
   }
   memset(v, 0, sizeof *v);
+  v->at = MELD_NO_OFFSET;
   v->ctx = ctx;
   v->m = m;
   v->ok = true;
@@ -1475,15 +1494,19 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
   }
   verify_funcs(v, body_ok);
   for (uint32_t k = 0; k < m->ntables; k++) {
+    v->at = m->tables[k].at;
     if (!meld_reftype_valid(m->tables[k].elem))
       merr(v, "table %u: invalid element type 0x%02x", k, m->tables[k].elem);
     verify_limits(v, "table", k, &m->tables[k].limits, false);
   }
-  for (uint32_t k = 0; k < m->nmemories; k++)
+  for (uint32_t k = 0; k < m->nmemories; k++) {
+    v->at = m->memories[k].at;
     verify_limits(v, "memory", k, &m->memories[k].limits, true);
+  }
   collect_declared(v);
   for (uint32_t k = 0; k < m->nglobals; k++) {
     const MeldGlobal *g = &m->globals[k];
+    v->at = g->at;
     if (!meld_valtype_valid(g->type)) {
       merr(v, "global %u: invalid type 0x%02x", k, g->type);
       continue;
@@ -1494,6 +1517,7 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
   verify_start(v);
   verify_elems(v);
   verify_datas(v);
+  v->at = MELD_NO_OFFSET;
   for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !v->oom; k++)
     if (body_ok[k]) verify_body(v, k);
 

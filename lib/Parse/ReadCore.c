@@ -135,7 +135,7 @@ static bool read_limits(Reader *r, MeldLimits *l, bool memory, const char *what)
 static bool read_const_expr(Reader *r, MeldExpr *out, const char *what) {
   MeldInstr *in = NULL;
   uint32_t n = 0, cap = 0, depth = 0;
-  out->offset = offset_of(r, r->p);
+  out->at = offset_of(r, r->p);
   for (;;) {
     if (r->p >= r->end) return error_at(r, r->p, "unexpected end of %s", what);
     MeldInstr *slot = MELD_PUSH(r->arena, in, n, cap);
@@ -171,6 +171,7 @@ static bool read_type_section(Reader *r) {
       return error_at(r, at, "garbage-collection types (form 0x%02x) are not supported", form);
     if (form != 0x60) return error_at(r, at, "malformed function type form 0x%02x", form);
     MeldFuncType *t = &m->types[i];
+    t->at = offset_of(r, at);
     CHECK(read_count(r, &t->nparams, 1, "parameter count"));
     t->params = meld_arena_alloc(r->arena, t->nparams);
     if (t->nparams && !t->params) return oom(r);
@@ -195,6 +196,7 @@ static bool read_import_section(Reader *r) {
   m->capimports = n;
   for (uint32_t i = 0; i < n; i++) {
     MeldImport *im = &m->imports[i];
+    im->at = offset_of(r, r->p);
     CHECK(read_name(r, &im->module, "import module name"));
     CHECK(read_name(r, &im->name, "import field name"));
     const uint8_t *at = r->p;
@@ -204,6 +206,7 @@ static bool read_import_section(Reader *r) {
       MeldFunc *f = MELD_PUSH(r->arena, m->funcs, m->nfuncs, m->capfuncs);
       if (!f) return oom(r);
       memset(f, 0, sizeof *f);
+      f->at = im->at;
       CHECK(read_u32(r, &f->type, "import type index"));
       f->import = i;
       f->codeoffset = MELD_NO_OFFSET;
@@ -214,6 +217,7 @@ static bool read_import_section(Reader *r) {
       MeldTable *t = MELD_PUSH(r->arena, m->tables, m->ntables, m->captables);
       if (!t) return oom(r);
       memset(t, 0, sizeof *t);
+      t->at = im->at;
       CHECK(read_reftype(r, &t->elem, "imported table"));
       CHECK(read_limits(r, &t->limits, false, "imported table limits"));
       t->import = i;
@@ -224,6 +228,7 @@ static bool read_import_section(Reader *r) {
       MeldMemory *mem = MELD_PUSH(r->arena, m->memories, m->nmemories, m->capmemories);
       if (!mem) return oom(r);
       memset(mem, 0, sizeof *mem);
+      mem->at = im->at;
       CHECK(read_limits(r, &mem->limits, true, "imported memory limits"));
       mem->import = i;
       im->index = m->nimportmemories++;
@@ -233,6 +238,8 @@ static bool read_import_section(Reader *r) {
       MeldGlobal *g = MELD_PUSH(r->arena, m->globals, m->nglobals, m->capglobals);
       if (!g) return oom(r);
       memset(g, 0, sizeof *g);
+      g->at = im->at;
+      g->init.at = MELD_NO_OFFSET;
       CHECK(read_valtype(r, &g->type, "imported global type"));
       uint8_t mut;
       const uint8_t *mat = r->p;
@@ -262,6 +269,7 @@ static bool read_function_section(Reader *r) {
   for (uint32_t i = 0; i < n; i++) {
     MeldFunc *f = &m->funcs[m->nfuncs];
     memset(f, 0, sizeof *f);
+    f->at = offset_of(r, r->p);
     CHECK(read_u32(r, &f->type, "function type index"));
     f->import = MELD_NONE;
     f->codeoffset = MELD_NO_OFFSET;
@@ -282,6 +290,7 @@ static bool read_table_section(Reader *r) {
   for (uint32_t i = 0; i < n; i++) {
     MeldTable *t = &m->tables[m->ntables];
     memset(t, 0, sizeof *t);
+    t->at = offset_of(r, r->p);
     if (r->p < r->end && *r->p == 0x40)
       return error_at(r, r->p, "tables with initializer expressions are not supported");
     CHECK(read_reftype(r, &t->elem, "table element type"));
@@ -303,6 +312,7 @@ static bool read_memory_section(Reader *r) {
   for (uint32_t i = 0; i < n; i++) {
     MeldMemory *mem = &m->memories[m->nmemories];
     memset(mem, 0, sizeof *mem);
+    mem->at = offset_of(r, r->p);
     CHECK(read_limits(r, &mem->limits, true, "memory limits"));
     mem->import = MELD_NONE;
     m->nmemories++;
@@ -321,6 +331,7 @@ static bool read_global_section(Reader *r) {
   for (uint32_t i = 0; i < n; i++) {
     MeldGlobal *g = &m->globals[m->nglobals];
     memset(g, 0, sizeof *g);
+    g->at = offset_of(r, r->p);
     CHECK(read_valtype(r, &g->type, "global type"));
     uint8_t mut;
     const uint8_t *at = r->p;
@@ -345,6 +356,7 @@ static bool read_export_section(Reader *r) {
   m->capexports = n;
   for (uint32_t i = 0; i < n; i++) {
     MeldExport *e = &m->exports[i];
+    e->at = offset_of(r, r->p);
     CHECK(read_name(r, &e->name, "export name"));
     const uint8_t *at = r->p;
     CHECK(read_byte(r, &e->kind, "export kind"));
@@ -369,6 +381,7 @@ static bool read_elem_section(Reader *r) {
     MeldElem *e = &m->elems[i];
     uint32_t flags;
     const uint8_t *at = r->p;
+    e->at = offset_of(r, at);
     CHECK(read_u32(r, &flags, "element segment flags"));
     if (flags > 7) return error_at(r, at, "malformed element segment flags %u", flags);
     e->encoding = (uint8_t)flags;
@@ -437,6 +450,11 @@ static bool read_code_section(Reader *r) {
       CHECK(read_u32(r, &f->localgroups[g].count, "local count"));
       total += f->localgroups[g].count;
       if (total > UINT32_MAX) return error_at(r, gat, "too many locals");
+      if (total > MELD_MAX_LOCALS)
+        return error_at(r, gat,
+                        "too many locals: function %u declares more than %u (an implementation "
+                        "limit meldc shares with wasmparser and web engines)",
+                        m->nimportfuncs + i, MELD_MAX_LOCALS);
       CHECK(read_valtype(r, &f->localgroups[g].type, "local type"));
     }
     f->nlocalgroups = ngroups;
@@ -477,6 +495,7 @@ static bool read_data_section(Reader *r) {
     MeldData *d = &m->datas[i];
     uint32_t flags;
     const uint8_t *fat = r->p;
+    d->at = offset_of(r, fat);
     CHECK(read_u32(r, &flags, "data segment flags"));
     if (flags > 2) return error_at(r, fat, "malformed data segment flags %u", flags);
     d->encoding = (uint8_t)flags;
@@ -725,7 +744,10 @@ bool meld_core_read(MeldContext *ctx, MeldArena *arena, const char *file, uint64
       case 5: ok = read_memory_section(&r); break;
       case 6: ok = read_global_section(&r); break;
       case 7: ok = read_export_section(&r); break;
-      case 8: ok = read_u32(&r, &m->start, "start function index"); break;
+      case 8:
+        m->start_at = offset_of(&r, r.p);
+        ok = read_u32(&r, &m->start, "start function index");
+        break;
       case 9: ok = read_elem_section(&r); break;
       case 12:
         ok = read_u32(&r, &m->ndatas, "data count");

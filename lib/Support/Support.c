@@ -31,13 +31,16 @@ void *meld_alloc(MeldAllocator a, size_t size) {
   return a.fn(a.ud, NULL, 0, size);
 }
 
+/* Zero-byte requests are made one byte (size 0 means "free" to the hook), consistently for
+ * allocation, reallocation and freeing, so a hook that counts bytes sees matching sizes. */
 void *meld_realloc(MeldAllocator a, void *ptr, size_t old_size, size_t new_size) {
   if (new_size == 0) new_size = 1;
+  if (ptr && old_size == 0) old_size = 1;
   return a.fn(a.ud, ptr, old_size, new_size);
 }
 
 void meld_free(MeldAllocator a, void *ptr, size_t size) {
-  if (ptr) a.fn(a.ud, ptr, size, 0);
+  if (ptr) a.fn(a.ud, ptr, size ? size : 1, 0);
 }
 
 /* ---- Arena ---- */
