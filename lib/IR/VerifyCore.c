@@ -443,7 +443,7 @@ static bool check_frame_results(Verifier *v, uint32_t i) {
     ierr(v, i, "type mismatch in %s: %s%s must leave %s on the stack, found %s", opname(v, i),
          frame_what(f->kind), v->instrs[i].op == MELD_OP_Else ? " (then branch)" : "",
          fmt_types(want, sizeof want, f->results, f->nresults),
-         fmt_types(found, sizeof found, v->vals + f->height, have));
+         fmt_types(found, sizeof found, have ? v->vals + f->height : NULL, have));
   }
   return !bad;
 }
