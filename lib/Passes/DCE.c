@@ -17,7 +17,9 @@
  * is only removed when its table or memory is dead *and* it provably fits (a constant offset
  * within the declared minimum), so no instantiation-time trap disappears; segments that write
  * into an imported table or memory are kept (the host can see them).  Declarative element
- * segments keep only entries for live functions (they declare ref.func targets).  Bodies whose
+ * segments keep only entries for live functions (they declare ref.func targets); a function
+ * that live code takes with ref.func and whose only declaration was in a removed segment is
+ * declared again in a new declarative segment, so the module stays valid.  Bodies whose
  * indices do not change stay raw and are written back byte for byte.  DWARF sections
  * (.debug_*) describe code offsets that change: they are dropped with a warning.
  */
@@ -37,6 +39,8 @@ typedef struct DCE {
   MeldArena *decode;  /* one function body at a time */
   bool *live[MELD_NUM_SPACES];
   uint32_t count[MELD_NUM_SPACES];
+  bool *taken;     /* where mark_instrs records ref.func targets (set while scanning bodies) */
+  bool *taken_all; /* functions named by ref.func in a live function body */
   Work *work;
   uint32_t nwork, capwork;
   bool oom;
@@ -57,6 +61,8 @@ static void mark(DCE *d, MeldSpace s, uint32_t idx) {
 static void mark_instrs(DCE *d, const MeldInstr *in, uint32_t n) {
   for (uint32_t i = 0; i < n; i++) {
     MeldInstr copy = in[i];
+    if (copy.op == MELD_OP_RefFunc && d->taken && copy.x < d->count[MELD_SPACE_FUNC])
+      d->taken[copy.x] = true;
     MeldIndexRef refs[2];
     uint32_t k = meld_instr_refs(&copy, refs);
     for (uint32_t r = 0; r < k; r++) mark(d, refs[r].space, *refs[r].slot);
@@ -74,7 +80,9 @@ static bool visit(DCE *d, Work w) {
     const MeldInstr *in;
     uint32_t n;
     bool ok = meld_func_instrs(d->u->ctx, m, f, d->decode, &in, &n, NULL);
+    d->taken = d->taken_all;
     if (ok) mark_instrs(d, in, n);
+    d->taken = NULL;
     meld_arena_release(d->decode, mk);
     if (!ok) return false;
     break;
@@ -145,6 +153,51 @@ static bool drain(DCE *d) {
   return true;
 }
 
+/* After compaction: every function live code takes with ref.func must still be declared (in an
+ * element segment, an export, or a global initializer).  Those whose declaration went with a
+ * removed segment are declared again in one new declarative segment. */
+static bool redeclare(DCE *d, const uint32_t *fmap, MeldArena *arena) {
+  MeldModule *m = d->m;
+  bool *declared = meld_arena_calloc(d->scratch, m->nfuncs ? m->nfuncs : 1, sizeof(bool));
+  if (!declared) return false;
+  for (uint32_t i = 0; i < m->nexports; i++)
+    if (m->exports[i].kind == MELD_EXTERN_FUNC) declared[m->exports[i].index] = true;
+  for (uint32_t i = 0; i < m->nelems; i++) {
+    const MeldElem *e = &m->elems[i];
+    for (uint32_t k = 0; k < e->ninit; k++) {
+      if (!e->exprs) declared[e->funcs[k]] = true;
+      else
+        for (uint32_t j = 0; j < e->exprs[k].ninstrs; j++)
+          if (e->exprs[k].instrs[j].op == MELD_OP_RefFunc) declared[e->exprs[k].instrs[j].x] = true;
+    }
+  }
+  for (uint32_t i = m->nimportglobals; i < m->nglobals; i++)
+    for (uint32_t j = 0; j < m->globals[i].init.ninstrs; j++)
+      if (m->globals[i].init.instrs[j].op == MELD_OP_RefFunc)
+        declared[m->globals[i].init.instrs[j].x] = true;
+  uint32_t nmissing = 0;
+  for (uint32_t old = 0; old < d->count[MELD_SPACE_FUNC]; old++)
+    if (d->taken_all[old] && fmap[old] != MELD_NONE && !declared[fmap[old]]) nmissing++;
+  if (!nmissing) return true;
+  MeldElem *e = MELD_PUSH(arena, m->elems, m->nelems, m->capelems);
+  uint32_t *funcs = meld_arena_alloc(arena, (size_t)nmissing * sizeof *funcs);
+  if (!e || !funcs) return false;
+  memset(e, 0, sizeof *e);
+  e->mode = MELD_SEG_DECLARATIVE;
+  e->encoding = 3;
+  e->type = MELD_FUNCREF;
+  e->at = MELD_NO_OFFSET;
+  e->offset.at = MELD_NO_OFFSET;
+  e->funcs = funcs;
+  for (uint32_t old = 0; old < d->count[MELD_SPACE_FUNC]; old++)
+    if (d->taken_all[old] && fmap[old] != MELD_NONE && !declared[fmap[old]]) {
+      funcs[e->ninit++] = fmap[old];
+      declared[fmap[old]] = true; /* a function taken twice is declared once */
+    }
+  m->present_sections |= 1u << MELD_RANK_ELEM;
+  return true;
+}
+
 /* Builds old -> new maps from the live bits (MELD_NONE for the dead). */
 static uint32_t *make_map(DCE *d, MeldSpace s, uint32_t *nlive) {
   uint32_t *map = meld_arena_alloc(d->scratch, (size_t)(d->count[s] ? d->count[s] : 1) * 4);
@@ -196,6 +249,8 @@ bool meld_pass_dce(MeldUnit *u, const MeldPassParams *params) {
     d.live[s] = meld_arena_calloc(&scratch, d.count[s] ? d.count[s] : 1, sizeof(bool));
     if (!d.live[s]) goto oom;
   }
+  d.taken_all = meld_arena_calloc(&scratch, m->nfuncs ? m->nfuncs : 1, sizeof(bool));
+  if (!d.taken_all) goto oom;
 
   /* Roots. */
   for (uint32_t i = 0; i < m->nexports; i++) {
@@ -315,6 +370,8 @@ bool meld_pass_dce(MeldUnit *u, const MeldPassParams *params) {
   m->nimporttables = nimporttables;
   m->nimportmemories = nimportmemories;
   m->nimportglobals = nimportglobals;
+
+  if (!redeclare(&d, maps[MELD_SPACE_FUNC], &u->arena)) goto oom;
 
   /* DWARF describes code offsets, which have changed. */
   {
