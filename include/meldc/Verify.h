@@ -6,8 +6,11 @@
  * component (every index refers to an existing definition of the right sort) and recursively
  * verifies its core modules and nested components.
  *
- * Both report every problem found (up to the diagnostics engine's limit) as
- * `file:0xOFFSET: error: ...` where an offset is known, and return false if any was found.
+ * meld_core_verify reports every problem it finds (up to the diagnostics engine's limit; within
+ * one function body, typing stops at the first stack error to avoid cascades).
+ * meld_component_verify stops at the first problem in a component (later definitions would
+ * only repeat it).  Both report `file:0xOFFSET: error: ...` where an offset is known, and return
+ * false if anything was found.
  */
 #ifndef MELDC_VERIFY_H
 #define MELDC_VERIFY_H
