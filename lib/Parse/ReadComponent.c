@@ -1160,7 +1160,13 @@ static bool rd_section(Reader *r, MeldComponent *c, uint8_t id, const uint8_t *i
     if (n && !(st->args = alloc_n(r, n, sizeof *st->args))) return false;
     for (uint32_t i = 0; i < n; i++)
       TRY(rd_u32(r, &st->args[i], "value index"));
+    const uint8_t *rat = r->p;
     TRY(rd_u32(r, &st->nresults, "start result count"));
+    /* Each result becomes a value definition; a component function has at most one result
+     * (Binary.md's resultlist), so a larger count is refused here, before it is trusted. */
+    if (st->nresults > 1)
+      return err_at(r, rat, "start function with %u results: a component function has at most one",
+                    st->nresults);
     sec->count = 1;
     return true;
   }
