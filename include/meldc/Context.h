@@ -17,6 +17,11 @@ extern "C" {
 typedef struct MeldContext {
   MeldAllocator alloc;
   MeldDiagEngine diag;
+  /* Readers normally check every function body's encoding.  A caller that runs the verifier on
+   * the result before anything else touches it may set this: the verifier decodes every body
+   * with the same checking decoder and reports the same errors, so each body is decoded once
+   * instead of twice.  The driver does; library users get the strict default. */
+  bool defer_body_checks;
 } MeldContext;
 
 /* `alloc.fn == NULL` selects the default allocator. */

@@ -462,14 +462,17 @@ static bool read_code_section(Reader *r) {
     f->code = r->p;
     f->codesize = (uint32_t)(body_end - r->p);
     f->codeoffset = offset_of(r, r->p);
-    /* Check the body's encoding now, keeping nothing but what it uses. */
-    MeldArenaMark mark = meld_arena_mark(&r->scratch);
-    uint32_t flags = 0;
-    bool ok = meld_check_expr(r->ctx, r->file, f->codeoffset, f->code, f->codesize, &r->scratch,
-                              &flags);
-    meld_arena_release(&r->scratch, mark);
-    if (!ok) return false;
-    if (flags & MELD_EXPR_USES_DATA) r->uses_data_indices = true;
+    /* Check the body's encoding now, keeping nothing but what it uses (unless the caller will
+     * verify at once, which decodes it anyway: MeldContext.defer_body_checks). */
+    if (!r->ctx->defer_body_checks) {
+      MeldArenaMark mark = meld_arena_mark(&r->scratch);
+      uint32_t flags = 0;
+      bool ok = meld_check_expr(r->ctx, r->file, f->codeoffset, f->code, f->codesize,
+                                &r->scratch, &flags);
+      meld_arena_release(&r->scratch, mark);
+      if (!ok) return false;
+      if (flags & MELD_EXPR_USES_DATA) r->uses_data_indices = true;
+    }
     r->p = body_end;
     r->end = section_end;
   }

@@ -5,6 +5,7 @@
 void meld_context_init(MeldContext *ctx, MeldAllocator alloc) {
   if (!alloc.fn) alloc = meld_default_allocator();
   ctx->alloc = alloc;
+  ctx->defer_body_checks = false;
   meld_diag_init(&ctx->diag, alloc);
 }
 

@@ -217,6 +217,7 @@ int main(int argc, char **argv) {
   MeldContext ctx;
   meld_context_init(&ctx, meld_default_allocator());
   ctx.diag.sink = meld_diag_print_stderr;
+  ctx.defer_body_checks = true; /* the driver verifies right after reading */
   Options o;
   memset(&o, 0, sizeof o);
   o.pm.dump = stderr;
