@@ -179,6 +179,11 @@ typedef struct MeldCoreValType {
   uint32_t index;
 } MeldCoreValType;
 
+/* The text name of an abstract heap type byte: "func" for 0x70, "extern" for 0x6f, ..., "noexn"
+ * for 0x74; "?" for any other byte.  An abbreviated reference type byte is the heap type byte it
+ * abbreviates, so its name is this name + "ref" ("funcref"). */
+const char *meld_heap_type_name(uint8_t heap);
+
 typedef struct MeldCoreField {
   MeldCoreValType type;
   bool mut;
@@ -388,76 +393,36 @@ typedef struct MeldCompInstance {
 } MeldCompInstance;
 
 /* ---- Canonical definitions ----
- * `op` is the leading byte.  Immediates by op (Binary.md "Canonical Definitions"):
- *   LIFT        func = core func, opts, type = func type
- *   LOWER       func = func, opts
- *   RESOURCE_*  type = resource type
- *   TASK_RETURN has_result/result, opts
- *   CONTEXT_*   valtype (core valtype byte), imm (slot)
- *   STREAM_*, FUTURE_*  type = stream/future type; READ/WRITE opts; CANCEL_* flag (async?)
- *   ERROR_CONTEXT_NEW / _DEBUG_MESSAGE  opts
- *   SUBTASK_CANCEL flag (async?); WAITABLE_SET_WAIT/POLL flag (cancellable?), memory
- *   THREAD_NEW_INDIRECT type = core func type, table
- *   THREAD_SUSPEND / YIELD / *_THEN_* flag (cancellable?)
- *   THREAD_SPAWN_REF flag (shared?), type = core type; THREAD_SPAWN_INDIRECT flag, type, table;
- *   THREAD_AVAILABLE_PARALLELISM flag (shared?)
- * The X-macro below is the one table of canon forms: MELD_CANON(op, name, text). */
-#define MELD_CANON_FORMS(X)                                                                        \
-  X(0x00, LIFT, "lift")                                                                            \
-  X(0x01, LOWER, "lower")                                                                          \
-  X(0x02, RESOURCE_NEW, "resource.new")                                                            \
-  X(0x03, RESOURCE_DROP, "resource.drop")                                                          \
-  X(0x04, RESOURCE_REP, "resource.rep")                                                            \
-  X(0x05, TASK_CANCEL, "task.cancel")                                                              \
-  X(0x06, SUBTASK_CANCEL, "subtask.cancel")                                                        \
-  X(0x09, TASK_RETURN, "task.return")                                                              \
-  X(0x0a, CONTEXT_GET, "context.get")                                                              \
-  X(0x0b, CONTEXT_SET, "context.set")                                                              \
-  X(0x0c, THREAD_YIELD, "thread.yield")                                                            \
-  X(0x0d, SUBTASK_DROP, "subtask.drop")                                                            \
-  X(0x0e, STREAM_NEW, "stream.new")                                                                \
-  X(0x0f, STREAM_READ, "stream.read")                                                              \
-  X(0x10, STREAM_WRITE, "stream.write")                                                            \
-  X(0x11, STREAM_CANCEL_READ, "stream.cancel-read")                                                \
-  X(0x12, STREAM_CANCEL_WRITE, "stream.cancel-write")                                              \
-  X(0x13, STREAM_DROP_READABLE, "stream.drop-readable")                                            \
-  X(0x14, STREAM_DROP_WRITABLE, "stream.drop-writable")                                            \
-  X(0x15, FUTURE_NEW, "future.new")                                                                \
-  X(0x16, FUTURE_READ, "future.read")                                                              \
-  X(0x17, FUTURE_WRITE, "future.write")                                                            \
-  X(0x18, FUTURE_CANCEL_READ, "future.cancel-read")                                                \
-  X(0x19, FUTURE_CANCEL_WRITE, "future.cancel-write")                                              \
-  X(0x1a, FUTURE_DROP_READABLE, "future.drop-readable")                                            \
-  X(0x1b, FUTURE_DROP_WRITABLE, "future.drop-writable")                                            \
-  X(0x1c, ERROR_CONTEXT_NEW, "error-context.new")                                                  \
-  X(0x1d, ERROR_CONTEXT_DEBUG_MESSAGE, "error-context.debug-message")                              \
-  X(0x1e, ERROR_CONTEXT_DROP, "error-context.drop")                                                \
-  X(0x1f, WAITABLE_SET_NEW, "waitable-set.new")                                                    \
-  X(0x20, WAITABLE_SET_WAIT, "waitable-set.wait")                                                  \
-  X(0x21, WAITABLE_SET_POLL, "waitable-set.poll")                                                  \
-  X(0x22, WAITABLE_SET_DROP, "waitable-set.drop")                                                  \
-  X(0x23, WAITABLE_JOIN, "waitable.join")                                                          \
-  X(0x24, BACKPRESSURE_INC, "backpressure.inc")                                                    \
-  X(0x25, BACKPRESSURE_DEC, "backpressure.dec")                                                    \
-  X(0x26, THREAD_INDEX, "thread.index")                                                            \
-  X(0x27, THREAD_NEW_INDIRECT, "thread.new-indirect")                                              \
-  X(0x28, THREAD_RESUME_LATER, "thread.resume-later")                                              \
-  X(0x29, THREAD_SUSPEND, "thread.suspend")                                                        \
-  X(0x2a, THREAD_SUSPEND_THEN_RESUME, "thread.suspend-then-resume")                                \
-  X(0x2b, THREAD_YIELD_THEN_RESUME, "thread.yield-then-resume")                                    \
-  X(0x2c, THREAD_SUSPEND_THEN_PROMOTE, "thread.suspend-then-promote")                              \
-  X(0x2d, THREAD_YIELD_THEN_PROMOTE, "thread.yield-then-promote")                                  \
-  X(0x40, THREAD_SPAWN_REF, "thread.spawn-ref")                                                    \
-  X(0x41, THREAD_SPAWN_INDIRECT, "thread.spawn-indirect")                                          \
-  X(0x42, THREAD_AVAILABLE_PARALLELISM, "thread.available-parallelism")
+ * `op` is the leading byte; Canon.def is the one table of canon forms (code, enum name, text,
+ * shape).  The shape of a form says which immediates follow the leading byte, in binary order,
+ * and which MeldCompCanon fields hold them: */
+typedef enum MeldCanonShape {
+  MELD_CANON_SHAPE_NONE,                   /* nothing */
+  MELD_CANON_SHAPE_LIFT,                   /* 0x00 func (core func), opts, type (func type) */
+  MELD_CANON_SHAPE_LOWER,                  /* 0x00 func (func), opts */
+  MELD_CANON_SHAPE_TYPE,                   /* type (resource, stream or future type) */
+  MELD_CANON_SHAPE_TYPE_OPTS,              /* type (stream or future type), opts */
+  MELD_CANON_SHAPE_TYPE_ASYNC,             /* type (stream or future type), flag (async?) */
+  MELD_CANON_SHAPE_RESULT_OPTS,            /* has_result/result (a resultlist), opts */
+  MELD_CANON_SHAPE_CONTEXT,                /* valtype (core valtype byte), imm (slot) */
+  MELD_CANON_SHAPE_ASYNC,                  /* flag (async?) */
+  MELD_CANON_SHAPE_OPTS,                   /* opts */
+  MELD_CANON_SHAPE_CANCEL,                 /* flag (cancellable?) */
+  MELD_CANON_SHAPE_CANCEL_MEMORY,          /* flag (cancellable?), memory (core memory) */
+  MELD_CANON_SHAPE_CORE_TYPE_TABLE,        /* type (core func type), table (core table) */
+  MELD_CANON_SHAPE_SHARED,                 /* flag (shared?) */
+  MELD_CANON_SHAPE_SHARED_CORE_TYPE,       /* flag (shared?), type (core func type) */
+  MELD_CANON_SHAPE_SHARED_CORE_TYPE_TABLE, /* flag (shared?), type (core func type), table */
+} MeldCanonShape;
 
 enum {
-#define MELD_CANON_ENUM(op, name, text) MELD_CANON_##name = op,
-  MELD_CANON_FORMS(MELD_CANON_ENUM)
-#undef MELD_CANON_ENUM
+#define MELD_CANON(code, name, text, shape) MELD_CANON_##name = code,
+#include "meldc/Canon.def"
 };
 /* "lift", ..., or NULL when `op` is not a canon form. */
 const char *meld_canon_name(uint8_t op);
+/* The shape of form `op`; NONE when `op` is not a canon form. */
+MeldCanonShape meld_canon_shape(uint8_t op);
 
 /* Canonical options; `kind` is the option byte. */
 enum {

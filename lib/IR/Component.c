@@ -1,6 +1,6 @@
 /*
- * Component IR helpers: the tables of sorts, sections, primitives and canon forms, index-space
- * derivation, and the extern-name grammar (kebab labels, interface names, semver).
+ * Component IR helpers: the tables of sorts, sections, primitives, heap types and canon forms,
+ * index-space derivation, and the extern-name grammar (kebab labels, interface names, semver).
  */
 #include "meldc/Component.h"
 
@@ -109,14 +109,41 @@ bool meld_comptype_is_defval(uint8_t code) {
   }
 }
 
-const char *meld_canon_name(uint8_t op) {
-  switch (op) {
-#define MELD_CANON_CASE(code, name, text)                                                          \
-  case code: return text;
-    MELD_CANON_FORMS(MELD_CANON_CASE)
-#undef MELD_CANON_CASE
-  default: return NULL;
+const char *meld_heap_type_name(uint8_t heap) {
+  switch (heap) {
+  case 0x73: return "nofunc";
+  case 0x72: return "noextern";
+  case 0x71: return "none";
+  case 0x70: return "func";
+  case 0x6f: return "extern";
+  case 0x6e: return "any";
+  case 0x6d: return "eq";
+  case 0x6c: return "i31";
+  case 0x6b: return "struct";
+  case 0x6a: return "array";
+  case 0x69: return "exn";
+  case 0x74: return "noexn";
+  default: return "?";
   }
+}
+
+/* Canon.def by code.  Designated initializers make a code listed twice a compile error under
+ * -Werror (-Woverride-init, clang's -Winitializer-overrides); a byte that is no form has no text
+ * and shape NONE. */
+static const struct {
+  const char *text;
+  uint8_t shape; /* MeldCanonShape */
+} canon_forms[256] = {
+#define MELD_CANON(code, name, text, shape) [code] = {text, MELD_CANON_SHAPE_##shape},
+#include "meldc/Canon.def"
+};
+
+const char *meld_canon_name(uint8_t op) {
+  return canon_forms[op].text;
+}
+
+MeldCanonShape meld_canon_shape(uint8_t op) {
+  return (MeldCanonShape)canon_forms[op].shape;
 }
 
 MeldSort meld_canon_sort(uint8_t op) {

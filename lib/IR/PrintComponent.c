@@ -142,24 +142,6 @@ static void valtype(P *p, const Names *n, MeldCompValType t) {
     ref(p, n, MELD_SORT_TYPE, t.index);
 }
 
-static const char *heap_text(uint8_t h) {
-  switch (h) {
-  case 0x73: return "nofunc";
-  case 0x72: return "noextern";
-  case 0x71: return "none";
-  case 0x70: return "func";
-  case 0x6f: return "extern";
-  case 0x6e: return "any";
-  case 0x6d: return "eq";
-  case 0x6c: return "i31";
-  case 0x6b: return "struct";
-  case 0x6a: return "array";
-  case 0x69: return "exn";
-  case 0x74: return "noexn";
-  default: return "?";
-  }
-}
-
 static void core_valtype(P *p, MeldCoreValType t) {
   switch (t.code) {
   case 0x7f: meld_buf_cstr(p->out, "i32"); return;
@@ -177,12 +159,12 @@ static void core_valtype(P *p, MeldCoreValType t) {
   case 0x64:
     meld_buf_cstr(p->out, t.code == 0x63 ? "(ref null " : "(ref ");
     if (t.heap)
-      meld_buf_cstr(p->out, heap_text(t.heap));
+      meld_buf_cstr(p->out, meld_heap_type_name(t.heap));
     else
       meld_buf_printf(p->out, "%u", t.index);
     meld_buf_byte(p->out, ')');
     return;
-  default: meld_buf_printf(p->out, "%sref", heap_text(t.code)); return;
+  default: meld_buf_printf(p->out, "%sref", meld_heap_type_name(t.code)); return;
   }
 }
 
@@ -637,59 +619,49 @@ static void canon_opts(P *p, const MeldCompCanon *c, const Names *n) {
   }
 }
 
+/* A space and a reference to index `i` of `sort`, or " (keyword i)". */
+static void canon_ref(P *p, const Names *n, const char *keyword, uint8_t sort, uint32_t i) {
+  if (keyword)
+    meld_buf_printf(p->out, " (%s ", keyword);
+  else
+    meld_buf_byte(p->out, ' ');
+  ref(p, n, sort, i);
+  if (keyword) meld_buf_byte(p->out, ')');
+}
+
 static void canon(P *p, const MeldCompCanon *c, const Names *n, uint32_t *next) {
-  const char *name = meld_canon_name(c->op);
-  if (c->op == MELD_CANON_LIFT) {
+  MeldCanonShape shape = meld_canon_shape(c->op);
+  if (shape == MELD_CANON_SHAPE_LIFT) {
     meld_buf_cstr(p->out, "(func ");
     bind(p, n, MELD_SORT_FUNC, next);
-    meld_buf_cstr(p->out, " (type ");
-    ref(p, n, MELD_SORT_TYPE, c->type);
-    meld_buf_cstr(p->out, ") (canon lift (core func ");
-    ref(p, n, MELD_SORT_CORE_FUNC, c->func);
-    meld_buf_byte(p->out, ')');
+    canon_ref(p, n, "type", MELD_SORT_TYPE, c->type);
+    meld_buf_cstr(p->out, " (canon lift");
+    canon_ref(p, n, "core func", MELD_SORT_CORE_FUNC, c->func);
     canon_opts(p, c, n);
     meld_buf_cstr(p->out, "))");
     return;
   }
+  const char *name = meld_canon_name(c->op);
   meld_buf_cstr(p->out, "(core func ");
   bind(p, n, MELD_SORT_CORE_FUNC, next);
   meld_buf_printf(p->out, " (canon %s", name ? name : "?");
-  switch (c->op) {
-  case MELD_CANON_LOWER:
-    meld_buf_cstr(p->out, " (func ");
-    ref(p, n, MELD_SORT_FUNC, c->func);
-    meld_buf_byte(p->out, ')');
+  switch (shape) {
+  case MELD_CANON_SHAPE_NONE:
+  case MELD_CANON_SHAPE_LIFT: break;
+  case MELD_CANON_SHAPE_LOWER:
+    canon_ref(p, n, "func", MELD_SORT_FUNC, c->func);
     canon_opts(p, c, n);
     break;
-  case MELD_CANON_RESOURCE_NEW:
-  case MELD_CANON_RESOURCE_DROP:
-  case MELD_CANON_RESOURCE_REP:
-  case MELD_CANON_STREAM_NEW:
-  case MELD_CANON_STREAM_DROP_READABLE:
-  case MELD_CANON_STREAM_DROP_WRITABLE:
-  case MELD_CANON_FUTURE_NEW:
-  case MELD_CANON_FUTURE_DROP_READABLE:
-  case MELD_CANON_FUTURE_DROP_WRITABLE:
-    meld_buf_byte(p->out, ' ');
-    ref(p, n, MELD_SORT_TYPE, c->type);
-    break;
-  case MELD_CANON_STREAM_READ:
-  case MELD_CANON_STREAM_WRITE:
-  case MELD_CANON_FUTURE_READ:
-  case MELD_CANON_FUTURE_WRITE:
-    meld_buf_byte(p->out, ' ');
-    ref(p, n, MELD_SORT_TYPE, c->type);
+  case MELD_CANON_SHAPE_TYPE: canon_ref(p, n, NULL, MELD_SORT_TYPE, c->type); break;
+  case MELD_CANON_SHAPE_TYPE_OPTS:
+    canon_ref(p, n, NULL, MELD_SORT_TYPE, c->type);
     canon_opts(p, c, n);
     break;
-  case MELD_CANON_STREAM_CANCEL_READ:
-  case MELD_CANON_STREAM_CANCEL_WRITE:
-  case MELD_CANON_FUTURE_CANCEL_READ:
-  case MELD_CANON_FUTURE_CANCEL_WRITE:
-    meld_buf_byte(p->out, ' ');
-    ref(p, n, MELD_SORT_TYPE, c->type);
+  case MELD_CANON_SHAPE_TYPE_ASYNC:
+    canon_ref(p, n, NULL, MELD_SORT_TYPE, c->type);
     if (c->flag) meld_buf_cstr(p->out, " async");
     break;
-  case MELD_CANON_TASK_RETURN:
+  case MELD_CANON_SHAPE_RESULT_OPTS:
     if (c->has_result) {
       meld_buf_cstr(p->out, " (result ");
       valtype(p, n, c->result);
@@ -697,52 +669,36 @@ static void canon(P *p, const MeldCompCanon *c, const Names *n, uint32_t *next) 
     }
     canon_opts(p, c, n);
     break;
-  case MELD_CANON_CONTEXT_GET:
-  case MELD_CANON_CONTEXT_SET:
+  case MELD_CANON_SHAPE_CONTEXT:
     meld_buf_printf(p->out, " %s %u", meld_valtype_name(c->valtype), c->imm);
     break;
-  case MELD_CANON_SUBTASK_CANCEL:
+  case MELD_CANON_SHAPE_OPTS: canon_opts(p, c, n); break;
+  case MELD_CANON_SHAPE_ASYNC:
     if (c->flag) meld_buf_cstr(p->out, " async");
     break;
-  case MELD_CANON_ERROR_CONTEXT_NEW:
-  case MELD_CANON_ERROR_CONTEXT_DEBUG_MESSAGE: canon_opts(p, c, n); break;
-  case MELD_CANON_WAITABLE_SET_WAIT:
-  case MELD_CANON_WAITABLE_SET_POLL:
-    if (c->flag) meld_buf_cstr(p->out, " cancellable");
-    meld_buf_cstr(p->out, " (memory ");
-    ref(p, n, MELD_SORT_CORE_MEMORY, c->memory);
-    meld_buf_byte(p->out, ')');
-    break;
-  case MELD_CANON_THREAD_NEW_INDIRECT:
-    meld_buf_byte(p->out, ' ');
-    ref(p, n, MELD_SORT_CORE_TYPE, c->type);
-    meld_buf_cstr(p->out, " (core table ");
-    ref(p, n, MELD_SORT_CORE_TABLE, c->table);
-    meld_buf_byte(p->out, ')');
-    break;
-  case MELD_CANON_THREAD_SUSPEND:
-  case MELD_CANON_THREAD_YIELD:
-  case MELD_CANON_THREAD_SUSPEND_THEN_RESUME:
-  case MELD_CANON_THREAD_YIELD_THEN_RESUME:
-  case MELD_CANON_THREAD_SUSPEND_THEN_PROMOTE:
-  case MELD_CANON_THREAD_YIELD_THEN_PROMOTE:
+  case MELD_CANON_SHAPE_CANCEL:
     if (c->flag) meld_buf_cstr(p->out, " cancellable");
     break;
-  case MELD_CANON_THREAD_SPAWN_REF:
-  case MELD_CANON_THREAD_SPAWN_INDIRECT:
-    if (c->flag) meld_buf_cstr(p->out, " shared");
-    meld_buf_byte(p->out, ' ');
-    ref(p, n, MELD_SORT_CORE_TYPE, c->type);
-    if (c->op == MELD_CANON_THREAD_SPAWN_INDIRECT) {
-      meld_buf_cstr(p->out, " (core table ");
-      ref(p, n, MELD_SORT_CORE_TABLE, c->table);
-      meld_buf_byte(p->out, ')');
-    }
-    break;
-  case MELD_CANON_THREAD_AVAILABLE_PARALLELISM:
+  case MELD_CANON_SHAPE_SHARED:
     if (c->flag) meld_buf_cstr(p->out, " shared");
     break;
-  default: break;
+  case MELD_CANON_SHAPE_CANCEL_MEMORY:
+    if (c->flag) meld_buf_cstr(p->out, " cancellable");
+    canon_ref(p, n, "memory", MELD_SORT_CORE_MEMORY, c->memory);
+    break;
+  case MELD_CANON_SHAPE_CORE_TYPE_TABLE:
+    canon_ref(p, n, NULL, MELD_SORT_CORE_TYPE, c->type);
+    canon_ref(p, n, "core table", MELD_SORT_CORE_TABLE, c->table);
+    break;
+  case MELD_CANON_SHAPE_SHARED_CORE_TYPE:
+    if (c->flag) meld_buf_cstr(p->out, " shared");
+    canon_ref(p, n, NULL, MELD_SORT_CORE_TYPE, c->type);
+    break;
+  case MELD_CANON_SHAPE_SHARED_CORE_TYPE_TABLE:
+    if (c->flag) meld_buf_cstr(p->out, " shared");
+    canon_ref(p, n, NULL, MELD_SORT_CORE_TYPE, c->type);
+    canon_ref(p, n, "core table", MELD_SORT_CORE_TABLE, c->table);
+    break;
   }
   meld_buf_cstr(p->out, "))");
 }

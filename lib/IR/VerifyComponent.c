@@ -625,17 +625,40 @@ static uint64_t disc_size(uint32_t ncases) {
   return ncases <= 256 ? 1 : ncases <= 65536 ? 2 : 4;
 }
 
-/* Layout of a variant whose cases are `cases` (NULL payloads allowed). */
-static void variant_layout(V *v, const VT *cases, const bool *has, uint32_t n, bool p64,
-                           uint64_t *size, uint8_t *align) {
+/* The cases of a variant, an option (none, some) or a result (ok, error), the last two written
+ * into `two`; NULL for any other type. */
+static const Lab *variant_cases(const DefTy *d, Lab two[2], uint32_t *n) {
+  memset(two, 0, 2 * sizeof *two);
+  *n = 2;
+  switch (d->code) {
+  case MELD_CT_VARIANT: *n = d->nf; return d->f;
+  case MELD_CT_OPTION:
+    two[1].t = d->a;
+    two[1].has = true;
+    return two;
+  case MELD_CT_RESULT:
+    two[0].t = d->a;
+    two[0].has = d->has_a;
+    two[1].t = d->b;
+    two[1].has = d->has_b;
+    return two;
+  default: return NULL;
+  }
+}
+
+/* Layout of a variant, option or result. */
+static void variant_layout(V *v, const DefTy *d, bool p64, uint64_t *size, uint8_t *align) {
+  Lab two[2];
+  uint32_t n;
+  const Lab *cases = variant_cases(d, two, &n);
   uint64_t ds = disc_size(n), cs = 0;
   uint8_t a = (uint8_t)ds;
   uint8_t maxcase = 1;
   for (uint32_t i = 0; i < n; i++) {
-    if (!has[i]) continue;
+    if (!cases[i].has) continue;
     uint64_t s;
     uint8_t al;
-    vt_layout(v, cases[i], p64, &s, &al);
+    vt_layout(v, cases[i].t, p64, &s, &al);
     if (al > maxcase) maxcase = al;
     if (s > cs) cs = s;
   }
@@ -659,31 +682,12 @@ static void def_layout(V *v, DefTy *d, bool p64, uint64_t *size, uint8_t *align)
     *size = align_to(s, a);
     *align = a;
     return;
-  case MELD_CT_VARIANT: {
-    VT *cases = alloc(v, d->nf, sizeof *cases);
-    bool *has = alloc(v, d->nf, sizeof *has);
-    for (uint32_t i = 0; i < d->nf; i++) {
-      cases[i] = d->f[i].t;
-      has[i] = d->f[i].has;
-    }
-    variant_layout(v, cases, has, d->nf, p64, size, align);
-    return;
-  }
+  case MELD_CT_VARIANT:
+  case MELD_CT_OPTION:
+  case MELD_CT_RESULT: variant_layout(v, d, p64, size, align); return;
   case MELD_CT_ENUM: {
     *size = disc_size(d->nf);
     *align = (uint8_t)*size;
-    return;
-  }
-  case MELD_CT_OPTION: {
-    VT cases[2] = {{0, 0}, d->a};
-    bool has[2] = {false, true};
-    variant_layout(v, cases, has, 2, p64, size, align);
-    return;
-  }
-  case MELD_CT_RESULT: {
-    VT cases[2] = {d->a, d->b};
-    bool has[2] = {d->has_a, d->has_b};
-    variant_layout(v, cases, has, 2, p64, size, align);
     return;
   }
   case MELD_CT_FLAGS:
@@ -759,12 +763,15 @@ static uint8_t join(uint8_t a, uint8_t b) {
 
 static void flatten(V *v, VT t, bool p64, Flat *f);
 
-static void flatten_variant(V *v, const VT *cases, const bool *has, uint32_t n, bool p64, Flat *f) {
+static void flatten_variant(V *v, const DefTy *d, bool p64, Flat *f) {
+  Lab two[2];
+  uint32_t n;
+  const Lab *cases = variant_cases(d, two, &n);
   Flat payload = {{0}, 0, false};
   for (uint32_t i = 0; i < n && !payload.over; i++) {
-    if (!has[i]) continue;
+    if (!cases[i].has) continue;
     Flat c = {{0}, 0, false};
-    flatten(v, cases[i], p64, &c);
+    flatten(v, cases[i].t, p64, &c);
     if (c.over) payload.over = true;
     for (uint32_t k = 0; k < c.n; k++) {
       if (k < payload.n)
@@ -803,28 +810,9 @@ static void flatten(V *v, VT t, bool p64, Flat *f) {
     for (uint32_t i = 0; i < d->nf && !f->over; i++)
       flatten(v, d->f[i].t, p64, f);
     return;
-  case MELD_CT_VARIANT: {
-    VT *cases = alloc(v, d->nf, sizeof *cases);
-    bool *has = alloc(v, d->nf, sizeof *has);
-    for (uint32_t i = 0; i < d->nf; i++) {
-      cases[i] = d->f[i].t;
-      has[i] = d->f[i].has;
-    }
-    flatten_variant(v, cases, has, d->nf, p64, f);
-    return;
-  }
-  case MELD_CT_OPTION: {
-    VT cases[2] = {{0, 0}, d->a};
-    bool has[2] = {false, true};
-    flatten_variant(v, cases, has, 2, p64, f);
-    return;
-  }
-  case MELD_CT_RESULT: {
-    VT cases[2] = {d->a, d->b};
-    bool has[2] = {d->has_a, d->has_b};
-    flatten_variant(v, cases, has, 2, p64, f);
-    return;
-  }
+  case MELD_CT_VARIANT:
+  case MELD_CT_OPTION:
+  case MELD_CT_RESULT: flatten_variant(v, d, p64, f); return;
   case MELD_CT_LIST:
   case MELD_CT_MAP:
     flat_push(f, ptr);
@@ -964,6 +952,30 @@ static RPath *rm_paths(V *v, const RPath *src, uint32_t n, Remap *m, bool *any) 
     *any |= rm_res(m, &d[i].res);
   }
   return d;
+}
+
+/* Sets the exports and explicit resources of `to` to copies of these, renamed by `m`. */
+static void rm_exports(V *v, InstTy *to, const Item *ex, uint32_t nex, const RPath *expl,
+                       uint32_t nexpl, Remap *m) {
+  to->ex = copy_items(v, ex, nex);
+  to->nex = nex;
+  for (uint32_t i = 0; i < nex; i++)
+    rm_et(v, &to->ex[i].et, m);
+  bool any = false;
+  to->expl = rm_paths(v, expl, nexpl, m, &any);
+  to->nexpl = nexpl;
+}
+
+/* Replaces instance type *id by a new entry, with the same size information, whose exports and
+ * explicit resources are renamed by `m`. */
+static const InstTy *rm_instance_exports(V *v, uint32_t *id, Remap *m) {
+  const InstTy *t = INST(v, *id);
+  InstTy *n = NEW(v, InstTy);
+  rm_exports(v, n, t->ex, t->nex, t->expl, t->nexpl, m);
+  Info info = info_of(v, *id);
+  *id = new_ent(v, TK_INSTANCE, n);
+  set_info(v, *id, info);
+  return n;
 }
 
 static bool rm_ent(V *v, uint32_t *id, Remap *m) {
@@ -1192,24 +1204,6 @@ static const char *cet_desc(uint8_t kind) {
   }
 }
 
-static const char *heap_name(uint8_t h) {
-  switch (h) {
-  case 0x73: return "nofunc";
-  case 0x72: return "noextern";
-  case 0x71: return "none";
-  case 0x70: return "func";
-  case 0x6f: return "extern";
-  case 0x6e: return "any";
-  case 0x6d: return "eq";
-  case 0x6c: return "i31";
-  case 0x6b: return "struct";
-  case 0x6a: return "array";
-  case 0x69: return "exn";
-  case 0x74: return "noexn";
-  default: return "?";
-  }
-}
-
 static void cvt_text(MeldBuf *b, CVT t) {
   switch (t.code) {
   case 0x7f: meld_buf_cstr(b, "i32"); return;
@@ -1223,7 +1217,7 @@ static void cvt_text(MeldBuf *b, CVT t) {
   case 0x64:
     meld_buf_cstr(b, t.code == 0x63 ? "(ref null " : "(ref ");
     if (t.heap)
-      meld_buf_cstr(b, heap_name(t.heap));
+      meld_buf_cstr(b, meld_heap_type_name(t.heap));
     else
       meld_buf_printf(b, "$%u", t.id);
     meld_buf_cstr(b, ")");
@@ -1232,8 +1226,22 @@ static void cvt_text(MeldBuf *b, CVT t) {
   case 0x72: meld_buf_cstr(b, "nullexternref"); return;
   case 0x73: meld_buf_cstr(b, "nullfuncref"); return;
   case 0x74: meld_buf_cstr(b, "nullexnref"); return;
-  default: meld_buf_printf(b, "%sref", heap_name(t.code)); return;
+  default: meld_buf_printf(b, "%sref", meld_heap_type_name(t.code)); return;
   }
+}
+
+/* Reports "expected <what> <expected>, found <found>" as the reason of a failed match. */
+static bool cvt_mismatch(V *v, const char *what, CVT expected, CVT found) {
+  MeldBuf x, y;
+  meld_buf_init(&x, v->ctx->alloc);
+  meld_buf_init(&y, v->ctx->alloc);
+  cvt_text(&x, expected);
+  cvt_text(&y, found);
+  why(v, "expected %s %.*s, found %.*s", what, (int)x.len, (char *)x.data, (int)y.len,
+      (char *)y.data);
+  meld_buf_free(&x);
+  meld_buf_free(&y);
+  return false;
 }
 
 /* "(func (param i32) (result i32))" into a static-size buffer. */
@@ -1467,18 +1475,8 @@ static bool sub_cet(V *v, const CET *a, const CET *b) {
     return why(v, "expected: %s, found: %s", csub_text(v, b->func, tb, sizeof tb),
                csub_text(v, a->func, ta, sizeof ta));
   case MELD_EXTERN_TABLE: {
-    if (!cvt_eq(v, a->type, b->type, 0)) {
-      MeldBuf x, y;
-      meld_buf_init(&x, v->ctx->alloc);
-      meld_buf_init(&y, v->ctx->alloc);
-      cvt_text(&x, b->type);
-      cvt_text(&y, a->type);
-      why(v, "expected table element type %.*s, found %.*s", (int)x.len, (char *)x.data, (int)y.len,
-          (char *)y.data);
-      meld_buf_free(&x);
-      meld_buf_free(&y);
-      return false;
-    }
+    if (!cvt_eq(v, a->type, b->type, 0))
+      return cvt_mismatch(v, "table element type", b->type, a->type);
     if ((a->flags & 2) != (b->flags & 2)) return why(v, "mismatch in the shared flag for tables");
     return limits_match(a, b) || why(v, "mismatch in table limits");
   }
@@ -1489,18 +1487,7 @@ static bool sub_cet(V *v, const CET *a, const CET *b) {
     return limits_match(a, b) || why(v, "mismatch in memory limits");
   default:
     if (a->mut != b->mut) return why(v, "global types differ in mutability");
-    if (!cvt_eq(v, a->type, b->type, 0)) {
-      MeldBuf x, y;
-      meld_buf_init(&x, v->ctx->alloc);
-      meld_buf_init(&y, v->ctx->alloc);
-      cvt_text(&x, b->type);
-      cvt_text(&y, a->type);
-      why(v, "expected global type %.*s, found %.*s", (int)x.len, (char *)x.data, (int)y.len,
-          (char *)y.data);
-      meld_buf_free(&x);
-      meld_buf_free(&y);
-      return false;
-    }
+    if (!cvt_eq(v, a->type, b->type, 0)) return cvt_mismatch(v, "global type", b->type, a->type);
     return true;
   }
 }
@@ -2593,17 +2580,7 @@ static void prepare_instance_import(V *v, Scope *s, uint32_t *id) {
     p->path[0] = s->imports.n;
     if (e && e->n) memcpy(p->path + 1, e->path, e->n * sizeof *e->path);
   }
-  InstTy *n = NEW(v, InstTy);
-  n->ex = copy_items(v, t->ex, t->nex);
-  n->nex = t->nex;
-  for (uint32_t i = 0; i < n->nex; i++)
-    rm_et(v, &n->ex[i].et, &m);
-  bool any = false;
-  n->expl = rm_paths(v, t->expl, t->nexpl, &m, &any);
-  n->nexpl = t->nexpl;
-  Info info = info_of(v, *id);
-  *id = new_ent(v, TK_INSTANCE, n);
-  set_info(v, *id, info);
+  rm_instance_exports(v, id, &m);
 }
 
 /* Exporting an instance: freshen resources of a floating instance type into this scope's
@@ -2617,18 +2594,7 @@ static void prepare_instance_export(V *v, Scope *s, uint32_t *id) {
       map_put(v, &m.res, t->def[i], fresh);
       defined_insert(v, s, fresh, 0);
     }
-    InstTy *n = NEW(v, InstTy);
-    n->ex = copy_items(v, t->ex, t->nex);
-    n->nex = t->nex;
-    for (uint32_t i = 0; i < n->nex; i++)
-      rm_et(v, &n->ex[i].et, &m);
-    bool any = false;
-    n->expl = rm_paths(v, t->expl, t->nexpl, &m, &any);
-    n->nexpl = t->nexpl;
-    Info info = info_of(v, *id);
-    *id = new_ent(v, TK_INSTANCE, n);
-    set_info(v, *id, info);
-    t = n;
+    t = rm_instance_exports(v, id, &m);
   }
   for (uint32_t i = 0; i < t->nexpl; i++)
     explicit_set(v, &s->explicit_, t->expl[i].res, s->exports.n, t->expl[i].path, t->expl[i].n);
@@ -3135,6 +3101,20 @@ static bool flat_matches(const CVT *c, uint32_t nc, const Flat *f) {
   return true;
 }
 
+/* Refuses core function `func` when its `what` ("parameter", "result") types `c` are not the
+ * lowered ones, `f`. */
+static void check_flat(V *v, const char *what, const CVT *c, uint32_t nc, const Flat *f,
+                       uint32_t func) {
+  if (flat_matches(c, nc, f)) return;
+  char a[160], b[160];
+  uint8_t t[64];
+  uint32_t n = nc < 64 ? nc : 64;
+  for (uint32_t i = 0; i < n; i++)
+    t[i] = c[i].code;
+  bail(v, "lowered %s types `%s` do not match %s types `%s` of core function %u", what,
+       flat_text(f->t, f->n, a, sizeof a), what, flat_text(t, n, b, sizeof b), func);
+}
+
 static void canon_lift(V *v, Scope *s, const MeldCompCanon *c) {
   uint32_t ft = type_at(v, s, c->type);
   if (ent(v, ft)->kind != TK_FUNC) bail(v, "type index %u is not a function type", c->type);
@@ -3164,23 +3144,8 @@ static void canon_lift(V *v, Scope *s, const MeldCompCanon *c) {
   Flat params, results;
   lower_sig(v, f, &o, true, &params, &results);
   if (cs->kind != MELD_COMP_FUNC) bail(v, "core function %u is not a function", c->func);
-  char a[160], b[160];
-  if (!flat_matches(cs->p, cs->np, &params)) {
-    uint8_t t[64];
-    uint32_t n = cs->np < 64 ? cs->np : 64;
-    for (uint32_t i = 0; i < n; i++)
-      t[i] = cs->p[i].code;
-    bail(v, "lowered parameter types `%s` do not match parameter types `%s` of core function %u",
-         flat_text(params.t, params.n, a, sizeof a), flat_text(t, n, b, sizeof b), c->func);
-  }
-  if (!flat_matches(cs->r, cs->nr, &results)) {
-    uint8_t t[64];
-    uint32_t n = cs->nr < 64 ? cs->nr : 64;
-    for (uint32_t i = 0; i < n; i++)
-      t[i] = cs->r[i].code;
-    bail(v, "lowered result types `%s` do not match result types `%s` of core function %u",
-         flat_text(results.t, results.n, a, sizeof a), flat_text(t, n, b, sizeof b), c->func);
-  }
+  check_flat(v, "parameter", cs->p, cs->np, &params, c->func);
+  check_flat(v, "result", cs->r, cs->nr, &results, c->func);
   u32_push(v, &s->funcs, ft);
 }
 
@@ -3408,13 +3373,7 @@ static void add_instance(V *v, Scope *s, const MeldCompInstance *in) {
       fresh[i] = v->next_res++;
       map_put(v, &m.res, ct->def[i].res, fresh[i]);
     }
-    t->ex = copy_items(v, ct->ex, ct->nex);
-    t->nex = ct->nex;
-    for (uint32_t i = 0; i < t->nex; i++)
-      rm_et(v, &t->ex[i].et, &m);
-    bool any = false;
-    t->expl = rm_paths(v, ct->expl, ct->nexpl, &m, &any);
-    t->nexpl = ct->nexpl;
+    rm_exports(v, t, ct->ex, ct->nex, ct->expl, ct->nexpl, &m);
     for (uint32_t i = 0; i < ct->ndef; i++)
       defined_insert(v, s, fresh[i], 0);
   } else {
@@ -3482,11 +3441,14 @@ static bool val_leb(const uint8_t **p, const uint8_t *end, bool sign, unsigned b
   return bits == 64 || x < (1ull << bits);
 }
 
-static bool val_case(V *v, const VT *cases, const bool *has, uint32_t n, const uint8_t **p,
-                     const uint8_t *end) {
-  uint32_t i;
+static bool val_variant(V *v, const DefTy *d, const uint8_t **p, const uint8_t *end) {
+  Lab two[2];
+  uint32_t n, i;
+  const Lab *cases = variant_cases(d, two, &n);
+  /* The discriminant of an option or a result is one byte, 0 or 1. */
+  if (d->code != MELD_CT_VARIANT && (*p >= end || **p > 1)) return false;
   if (meld_leb_u32(p, end, &i) != MELD_LEB_OK || i >= n) return false;
-  return !has[i] || val_ok(v, cases[i], p, end);
+  return !cases[i].has || val_ok(v, cases[i].t, p, end);
 }
 
 static bool val_ok(V *v, VT t, const uint8_t **p, const uint8_t *end) {
@@ -3556,15 +3518,9 @@ static bool val_ok(V *v, VT t, const uint8_t **p, const uint8_t *end) {
     for (uint32_t i = 0; i < d->nf; i++)
       if (!val_ok(v, d->f[i].t, p, end)) return false;
     return true;
-  case MELD_CT_VARIANT: {
-    VT *cases = alloc(v, d->nf, sizeof *cases);
-    bool *has = alloc(v, d->nf, sizeof *has);
-    for (uint32_t i = 0; i < d->nf; i++) {
-      cases[i] = d->f[i].t;
-      has[i] = d->f[i].has;
-    }
-    return val_case(v, cases, has, d->nf, p, end);
-  }
+  case MELD_CT_VARIANT:
+  case MELD_CT_OPTION:
+  case MELD_CT_RESULT: return val_variant(v, d, p, end);
   case MELD_CT_LIST:
   case MELD_CT_MAP: {
     uint32_t n;
@@ -3588,18 +3544,6 @@ static bool val_ok(V *v, VT t, const uint8_t **p, const uint8_t *end) {
   case MELD_CT_ENUM: {
     uint32_t i;
     return meld_leb_u32(p, end, &i) == MELD_LEB_OK && i < d->nf;
-  }
-  case MELD_CT_OPTION: {
-    VT cases[2] = {{0, 0}, d->a};
-    bool has[2] = {false, true};
-    if (*p >= end || **p > 1) return false;
-    return val_case(v, cases, has, 2, p, end);
-  }
-  case MELD_CT_RESULT: {
-    VT cases[2] = {d->a, d->b};
-    bool has[2] = {d->has_a, d->has_b};
-    if (*p >= end || **p > 1) return false;
-    return val_case(v, cases, has, 2, p, end);
   }
   default: return false; /* handles, streams and futures cannot be values */
   }

@@ -316,79 +316,57 @@ static void put_opts(MeldBuf *b, const MeldCompCanon *c) {
 
 static void put_canon(MeldBuf *b, const MeldCompCanon *c) {
   meld_buf_byte(b, c->op);
-  switch (c->op) {
-  case MELD_CANON_LIFT:
+  switch (meld_canon_shape(c->op)) {
+  case MELD_CANON_SHAPE_NONE: break;
+  case MELD_CANON_SHAPE_LIFT:
     meld_buf_byte(b, 0x00);
     meld_buf_u32(b, c->func);
     put_opts(b, c);
     meld_buf_u32(b, c->type);
     break;
-  case MELD_CANON_LOWER:
+  case MELD_CANON_SHAPE_LOWER:
     meld_buf_byte(b, 0x00);
     meld_buf_u32(b, c->func);
     put_opts(b, c);
     break;
-  case MELD_CANON_RESOURCE_NEW:
-  case MELD_CANON_RESOURCE_DROP:
-  case MELD_CANON_RESOURCE_REP:
-  case MELD_CANON_STREAM_NEW:
-  case MELD_CANON_STREAM_DROP_READABLE:
-  case MELD_CANON_STREAM_DROP_WRITABLE:
-  case MELD_CANON_FUTURE_NEW:
-  case MELD_CANON_FUTURE_DROP_READABLE:
-  case MELD_CANON_FUTURE_DROP_WRITABLE: meld_buf_u32(b, c->type); break;
-  case MELD_CANON_STREAM_READ:
-  case MELD_CANON_STREAM_WRITE:
-  case MELD_CANON_FUTURE_READ:
-  case MELD_CANON_FUTURE_WRITE:
+  case MELD_CANON_SHAPE_TYPE: meld_buf_u32(b, c->type); break;
+  case MELD_CANON_SHAPE_TYPE_OPTS:
     meld_buf_u32(b, c->type);
     put_opts(b, c);
     break;
-  case MELD_CANON_STREAM_CANCEL_READ:
-  case MELD_CANON_STREAM_CANCEL_WRITE:
-  case MELD_CANON_FUTURE_CANCEL_READ:
-  case MELD_CANON_FUTURE_CANCEL_WRITE:
+  case MELD_CANON_SHAPE_TYPE_ASYNC:
     meld_buf_u32(b, c->type);
     meld_buf_byte(b, c->flag);
     break;
-  case MELD_CANON_TASK_RETURN:
+  case MELD_CANON_SHAPE_RESULT_OPTS:
     put_resultlist(b, c->has_result, c->result);
     put_opts(b, c);
     break;
-  case MELD_CANON_CONTEXT_GET:
-  case MELD_CANON_CONTEXT_SET:
+  case MELD_CANON_SHAPE_CONTEXT:
     meld_buf_byte(b, c->valtype);
     meld_buf_u32(b, c->imm);
     break;
-  case MELD_CANON_ERROR_CONTEXT_NEW:
-  case MELD_CANON_ERROR_CONTEXT_DEBUG_MESSAGE: put_opts(b, c); break;
-  case MELD_CANON_WAITABLE_SET_WAIT:
-  case MELD_CANON_WAITABLE_SET_POLL:
+  case MELD_CANON_SHAPE_OPTS: put_opts(b, c); break;
+  case MELD_CANON_SHAPE_ASYNC:
+  case MELD_CANON_SHAPE_CANCEL:
+  case MELD_CANON_SHAPE_SHARED: meld_buf_byte(b, c->flag); break;
+  case MELD_CANON_SHAPE_CANCEL_MEMORY:
     meld_buf_byte(b, c->flag);
     meld_buf_u32(b, c->memory);
     break;
-  case MELD_CANON_THREAD_NEW_INDIRECT:
+  case MELD_CANON_SHAPE_CORE_TYPE_TABLE:
     meld_buf_u32(b, c->type);
     meld_buf_u32(b, c->table);
     break;
-  case MELD_CANON_SUBTASK_CANCEL:
-  case MELD_CANON_THREAD_SUSPEND:
-  case MELD_CANON_THREAD_YIELD:
-  case MELD_CANON_THREAD_SUSPEND_THEN_RESUME:
-  case MELD_CANON_THREAD_YIELD_THEN_RESUME:
-  case MELD_CANON_THREAD_SUSPEND_THEN_PROMOTE:
-  case MELD_CANON_THREAD_YIELD_THEN_PROMOTE:
-  case MELD_CANON_THREAD_AVAILABLE_PARALLELISM: meld_buf_byte(b, c->flag); break;
-  case MELD_CANON_THREAD_SPAWN_REF:
+  case MELD_CANON_SHAPE_SHARED_CORE_TYPE:
     meld_buf_byte(b, c->flag);
     meld_buf_u32(b, c->type);
     break;
-  case MELD_CANON_THREAD_SPAWN_INDIRECT:
+  case MELD_CANON_SHAPE_SHARED_CORE_TYPE_TABLE:
     meld_buf_byte(b, c->flag);
     meld_buf_u32(b, c->type);
     meld_buf_u32(b, c->table);
     break;
-  default: break;
   }
 }
 

@@ -14,22 +14,16 @@
  * and re-encodes to the same bytes; otherwise it stays an opaque custom section (the spec says
  * an invalid name section must not make a component invalid).
  */
+#include "Parse/ByteReader.h"
 #include "meldc/Binary.h"
 
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #define MAX_DEPTH 100
 
 typedef struct Reader {
-  MeldContext *ctx;
+  MeldByteReader in; /* `end` is the end of what may be read now (section, component) */
   MeldArena *arena;
-  const char *file;
-  uint64_t base;       /* file offset of data[0] */
-  const uint8_t *data; /* the whole input */
-  const uint8_t *p;    /* cursor */
-  const uint8_t *end;  /* end of what may be read now (section, component) */
   uint32_t depth;
 } Reader;
 
@@ -38,92 +32,30 @@ typedef struct Reader {
     if (!(x)) return false;                                                                        \
   } while (0)
 
-static uint64_t off(const Reader *r, const uint8_t *at) {
-  return r->base + (uint64_t)(at - r->data);
-}
-
-MELD_PRINTF(3, 4)
-static bool err_at(Reader *r, const uint8_t *at, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  meld_diag_vreport(&r->ctx->diag, MELD_ERROR, r->file, off(r, at), fmt, ap);
-  va_end(ap);
-  return false;
-}
-
-static bool oom(Reader *r) {
-  return err_at(r, r->p, "out of memory");
-}
-
 static bool bad_byte(Reader *r, const uint8_t *at, uint8_t byte, const char *what) {
-  return err_at(r, at, "invalid leading byte (0x%x) for %s", byte, what);
-}
-
-static bool rd_byte(Reader *r, uint8_t *out, const char *what) {
-  *out = 0; /* defined on failure too, which keeps -Wmaybe-uninitialized quiet at -O2 */
-  if (r->p >= r->end) return err_at(r, r->p, "unexpected end-of-file reading %s", what);
-  *out = *r->p++;
-  return true;
-}
-
-static bool leb_fail(Reader *r, MeldLebStatus s, const char *what) {
-  if (s == MELD_LEB_EOF) return err_at(r, r->p, "unexpected end-of-file reading %s", what);
-  return err_at(r, r->p, "%s reading %s", meld_leb_status_text(s), what);
-}
-
-static bool rd_u32(Reader *r, uint32_t *out, const char *what) {
-  *out = 0;
-  MeldLebStatus s = meld_leb_u32(&r->p, r->end, out);
-  return s == MELD_LEB_OK ? true : leb_fail(r, s, what);
-}
-
-static bool rd_u64(Reader *r, uint64_t *out, const char *what) {
-  *out = 0;
-  MeldLebStatus s = meld_leb_u64(&r->p, r->end, out);
-  return s == MELD_LEB_OK ? true : leb_fail(r, s, what);
-}
-
-/* A vector length: at most one element per byte left. */
-static bool rd_count(Reader *r, uint32_t *n, const char *what) {
-  TRY(rd_u32(r, n, what));
-  if (*n > (uint64_t)(r->end - r->p))
-    return err_at(r, r->p, "unexpected end-of-file: %s %u larger than the %u bytes left", what, *n,
-                  (unsigned)(r->end - r->p));
-  return true;
-}
-
-static bool rd_name(Reader *r, MeldStr *out, const char *what) {
-  uint32_t len;
-  const uint8_t *at = r->p;
-  TRY(rd_u32(r, &len, what));
-  if (len > (uint64_t)(r->end - r->p))
-    return err_at(r, at, "unexpected end-of-file: %s of %u bytes, %u left", what, len,
-                  (unsigned)(r->end - r->p));
-  if (!meld_utf8_valid(r->p, len)) return err_at(r, r->p, "malformed UTF-8 encoding in %s", what);
-  out->ptr = (const char *)r->p;
-  out->len = len;
-  r->p += len;
-  return true;
+  return meld_br_error_at(&r->in, at, "invalid leading byte (0x%x) for %s", byte, what);
 }
 
 static bool rd_bool(Reader *r, uint8_t *out, const char *what) {
-  const uint8_t *at = r->p;
-  TRY(rd_byte(r, out, what));
-  if (*out > 1) return err_at(r, at, "invalid boolean value 0x%x for %s", *out, what);
+  const uint8_t *at = r->in.p;
+  TRY(meld_br_byte(&r->in, out, what));
+  if (*out > 1)
+    return meld_br_error_at(&r->in, at, "invalid boolean value 0x%x for %s", *out, what);
   return true;
 }
 
 static void *alloc_n(Reader *r, uint32_t n, size_t size) {
   if (n == 0) return NULL;
   void *p = meld_arena_calloc(r->arena, n, size);
-  if (!p) oom(r);
+  if (!p) meld_br_oom(&r->in);
   return p;
 }
 
 static bool enter(Reader *r) {
   if (++r->depth > MAX_DEPTH)
-    return err_at(r, r->p, "nesting too deep (more than %d levels of components and types)",
-                  MAX_DEPTH);
+    return meld_br_error_at(&r->in, r->in.p,
+                            "nesting too deep (more than %d levels of components and types)",
+                            MAX_DEPTH);
   return true;
 }
 
@@ -131,18 +63,19 @@ static bool enter(Reader *r) {
 
 /* valtype ::= primvaltype | typeidx (as a non-negative s33). */
 static bool rd_valtype(Reader *r, MeldCompValType *out, const char *what) {
-  const uint8_t *at = r->p;
-  if (r->p >= r->end) return err_at(r, r->p, "unexpected end-of-file reading %s", what);
-  if (meld_prim_valid(*r->p)) {
-    out->prim = *r->p++;
+  const uint8_t *at = r->in.p;
+  if (r->in.p >= r->in.end) return meld_br_eof(&r->in, what);
+  if (meld_prim_valid(*r->in.p)) {
+    out->prim = *r->in.p++;
     out->index = 0;
     return true;
   }
   int64_t v;
-  MeldLebStatus s = meld_leb_s33(&r->p, r->end, &v);
-  if (s != MELD_LEB_OK) return leb_fail(r, s, what);
+  MeldLebStatus s = meld_leb_s33(&r->in.p, r->in.end, &v);
+  if (s != MELD_LEB_OK) return meld_br_leb_error(&r->in, s, what);
   if (v < 0)
-    return err_at(r, at, "invalid %s: 0x%x is neither a primitive nor a type index", what, *at);
+    return meld_br_error_at(&r->in, at, "invalid %s: 0x%x is neither a primitive nor a type index",
+                            what, *at);
   out->prim = 0;
   out->index = (uint32_t)v;
   return true;
@@ -151,8 +84,8 @@ static bool rd_valtype(Reader *r, MeldCompValType *out, const char *what) {
 /* <valtype>? ::= 0x00 | 0x01 valtype */
 static bool rd_opt_valtype(Reader *r, bool *has, MeldCompValType *out, const char *what) {
   uint8_t b;
-  const uint8_t *at = r->p;
-  TRY(rd_byte(r, &b, what));
+  const uint8_t *at = r->in.p;
+  TRY(meld_br_byte(&r->in, &b, what));
   if (b == 0) {
     *has = false;
     return true;
@@ -165,15 +98,15 @@ static bool rd_opt_valtype(Reader *r, bool *has, MeldCompValType *out, const cha
 /* resultlist ::= 0x00 valtype | 0x01 0x00 */
 static bool rd_resultlist(Reader *r, bool *has, MeldCompValType *out) {
   uint8_t b;
-  const uint8_t *at = r->p;
-  TRY(rd_byte(r, &b, "function results"));
+  const uint8_t *at = r->in.p;
+  TRY(meld_br_byte(&r->in, &b, "function results"));
   if (b == 0x00) {
     *has = true;
     return rd_valtype(r, out, "result type");
   }
   if (b != 0x01) return bad_byte(r, at, b, "component function results");
-  at = r->p;
-  TRY(rd_byte(r, &b, "number of results"));
+  at = r->in.p;
+  TRY(meld_br_byte(&r->in, &b, "number of results"));
   if (b != 0x00) return bad_byte(r, at, b, "number of results");
   *has = false;
   return true;
@@ -182,9 +115,9 @@ static bool rd_resultlist(Reader *r, bool *has, MeldCompValType *out) {
 /* ---- Core types ---- */
 
 static bool rd_core_valtype(Reader *r, MeldCoreValType *out, bool storage, const char *what) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t b;
-  TRY(rd_byte(r, &b, what));
+  TRY(meld_br_byte(&r->in, &b, what));
   memset(out, 0, sizeof *out);
   out->code = b;
   switch (b) {
@@ -212,17 +145,17 @@ static bool rd_core_valtype(Reader *r, MeldCoreValType *out, bool storage, const
   case 0x63:
   case 0x64: {
     /* heaptype ::= absheaptype | s33 type index */
-    const uint8_t *h = r->p;
-    if (r->p >= r->end) return err_at(r, r->p, "unexpected end-of-file reading heap type");
-    uint8_t hb = *r->p;
+    const uint8_t *h = r->in.p;
+    if (r->in.p >= r->in.end) return meld_br_eof(&r->in, "heap type");
+    uint8_t hb = *r->in.p;
     if (hb >= 0x69 && hb <= 0x74) { /* an abstract heap type */
-      r->p++;
+      r->in.p++;
       out->heap = hb;
       return true;
     }
     int64_t v;
-    MeldLebStatus s = meld_leb_s33(&r->p, r->end, &v);
-    if (s != MELD_LEB_OK) return leb_fail(r, s, "heap type");
+    MeldLebStatus s = meld_leb_s33(&r->in.p, r->in.end, &v);
+    if (s != MELD_LEB_OK) return meld_br_leb_error(&r->in, s, "heap type");
     if (v < 0) return bad_byte(r, h, hb, "heap type");
     out->index = (uint32_t)v;
     return true;
@@ -236,12 +169,12 @@ static bool rd_comptype(Reader *r, uint8_t kind, MeldCoreSubType *st) {
   uint32_t n;
   switch (kind) {
   case MELD_COMP_FUNC:
-    TRY(rd_count(r, &n, "core function parameter count"));
+    TRY(meld_br_count(&r->in, &n, 1, "core function parameter count"));
     st->nparams = n;
     if (n && !(st->params = alloc_n(r, n, sizeof *st->params))) return false;
     for (uint32_t i = 0; i < n; i++)
       TRY(rd_core_valtype(r, &st->params[i], false, "core value type"));
-    TRY(rd_count(r, &n, "core function result count"));
+    TRY(meld_br_count(&r->in, &n, 1, "core function result count"));
     st->nresults = n;
     if (n && !(st->results = alloc_n(r, n, sizeof *st->results))) return false;
     for (uint32_t i = 0; i < n; i++)
@@ -252,7 +185,7 @@ static bool rd_comptype(Reader *r, uint8_t kind, MeldCoreSubType *st) {
     if (kind == MELD_COMP_ARRAY) {
       n = 1;
     } else {
-      TRY(rd_count(r, &n, "struct field count"));
+      TRY(meld_br_count(&r->in, &n, 1, "struct field count"));
     }
     st->nfields = n;
     if (n && !(st->fields = alloc_n(r, n, sizeof *st->fields))) return false;
@@ -260,8 +193,8 @@ static bool rd_comptype(Reader *r, uint8_t kind, MeldCoreSubType *st) {
       uint8_t m;
       const uint8_t *at;
       TRY(rd_core_valtype(r, &st->fields[i].type, true, "field storage type"));
-      at = r->p;
-      TRY(rd_byte(r, &m, "field mutability"));
+      at = r->in.p;
+      TRY(meld_br_byte(&r->in, &m, "field mutability"));
       if (m > 1) return bad_byte(r, at, m, "field mutability");
       st->fields[i].mut = m == 1;
     }
@@ -273,20 +206,20 @@ static bool rd_comptype(Reader *r, uint8_t kind, MeldCoreSubType *st) {
 /* subtype ::= 0x50 vec(typeidx) comptype | 0x4f vec(typeidx) comptype | comptype.
  * `open_byte` is the byte already consumed that introduced an open `sub` (0x50), or 0. */
 static bool rd_subtype(Reader *r, MeldCoreSubType *st, bool allow_open) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t b;
-  TRY(rd_byte(r, &b, "core type"));
+  TRY(meld_br_byte(&r->in, &b, "core type"));
   memset(st, 0, sizeof *st);
   if ((b == 0x50 && allow_open) || b == 0x4f) {
     st->form = b == 0x50 ? MELD_SUB_OPEN : MELD_SUB_FINAL;
     uint32_t n;
-    TRY(rd_count(r, &n, "supertype count"));
+    TRY(meld_br_count(&r->in, &n, 1, "supertype count"));
     st->nsupers = n;
     if (n && !(st->supers = alloc_n(r, n, sizeof *st->supers))) return false;
     for (uint32_t i = 0; i < n; i++)
-      TRY(rd_u32(r, &st->supers[i], "supertype index"));
-    at = r->p;
-    TRY(rd_byte(r, &b, "composite type"));
+      TRY(meld_br_u32(&r->in, &st->supers[i], "supertype index"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "composite type"));
   } else {
     st->form = MELD_SUB_BARE;
   }
@@ -298,11 +231,11 @@ static bool rd_subtype(Reader *r, MeldCoreSubType *st, bool allow_open) {
 /* core:rectype ::= 0x4e vec(subtype) | subtype, inside module types and rec groups where 0x50
  * is `sub`. */
 static bool rd_rectype(Reader *r, MeldCoreTypeDef *t) {
-  t->offset = off(r, r->p);
-  if (r->p < r->end && *r->p == 0x4e) {
-    r->p++;
+  t->offset = meld_br_offset(&r->in, r->in.p);
+  if (r->in.p < r->in.end && *r->in.p == 0x4e) {
+    r->in.p++;
     uint32_t n;
-    TRY(rd_count(r, &n, "rec group size"));
+    TRY(meld_br_count(&r->in, &n, 1, "rec group size"));
     t->kind = MELD_CORETYPE_REC;
     t->nsubs = n;
     if (n && !(t->subs = alloc_n(r, n, sizeof *t->subs))) return false;
@@ -317,36 +250,36 @@ static bool rd_rectype(Reader *r, MeldCoreTypeDef *t) {
 }
 
 static bool rd_limits(Reader *r, MeldCoreExternType *e, bool memory) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t f;
-  TRY(rd_byte(r, &f, "limits flags"));
+  TRY(meld_br_byte(&r->in, &f, "limits flags"));
   uint8_t allowed = memory ? 0x0f : 0x05;
   if (f & ~allowed) return bad_byte(r, at, f, memory ? "memory limits" : "table limits");
   e->flags = f;
   if (f & 4) {
-    TRY(rd_u64(r, &e->min, "minimum"));
-    if (f & 1) TRY(rd_u64(r, &e->max, "maximum"));
+    TRY(meld_br_u64(&r->in, &e->min, "minimum"));
+    if (f & 1) TRY(meld_br_u64(&r->in, &e->max, "maximum"));
   } else {
     uint32_t v;
-    TRY(rd_u32(r, &v, "minimum"));
+    TRY(meld_br_u32(&r->in, &v, "minimum"));
     e->min = v;
     if (f & 1) {
-      TRY(rd_u32(r, &v, "maximum"));
+      TRY(meld_br_u32(&r->in, &v, "maximum"));
       e->max = v;
     }
   }
-  if (f & 8) TRY(rd_u32(r, &e->page_log2, "page size"));
+  if (f & 8) TRY(meld_br_u32(&r->in, &e->page_log2, "page size"));
   return true;
 }
 
 static bool rd_core_externtype(Reader *r, MeldCoreExternType *e) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t k;
   memset(e, 0, sizeof *e);
-  TRY(rd_byte(r, &k, "core external kind"));
+  TRY(meld_br_byte(&r->in, &k, "core external kind"));
   e->kind = k;
   switch (k) {
-  case MELD_EXTERN_FUNC: return rd_u32(r, &e->index, "type index");
+  case MELD_EXTERN_FUNC: return meld_br_u32(&r->in, &e->index, "type index");
   case MELD_EXTERN_TABLE:
     TRY(rd_core_valtype(r, &e->type, false, "table element type"));
     if (e->type.code != 0x63 && e->type.code != 0x64 &&
@@ -357,18 +290,18 @@ static bool rd_core_externtype(Reader *r, MeldCoreExternType *e) {
   case MELD_EXTERN_GLOBAL: {
     uint8_t m;
     TRY(rd_core_valtype(r, &e->type, false, "global type"));
-    at = r->p;
-    TRY(rd_byte(r, &m, "global mutability"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &m, "global mutability"));
     if (m > 1) return bad_byte(r, at, m, "global mutability");
     e->mut = m == 1;
     return true;
   }
   case MELD_EXTERN_TAG: {
     uint8_t attr;
-    at = r->p;
-    TRY(rd_byte(r, &attr, "tag attribute"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &attr, "tag attribute"));
     if (attr != 0) return bad_byte(r, at, attr, "tag attribute");
-    return rd_u32(r, &e->index, "type index");
+    return meld_br_u32(&r->in, &e->index, "type index");
   }
   default: return bad_byte(r, at, k, "external kind");
   }
@@ -377,21 +310,21 @@ static bool rd_core_externtype(Reader *r, MeldCoreExternType *e) {
 static bool rd_module_type(Reader *r, MeldCoreTypeDef *t) {
   uint32_t n;
   TRY(enter(r));
-  TRY(rd_count(r, &n, "module type declaration count"));
+  TRY(meld_br_count(&r->in, &n, 1, "module type declaration count"));
   t->kind = MELD_CORETYPE_MODULE;
   t->ndecls = n;
   if (n && !(t->decls = alloc_n(r, n, sizeof *t->decls))) return false;
   for (uint32_t i = 0; i < n; i++) {
     MeldCoreModuleDecl *d = &t->decls[i];
-    const uint8_t *at = r->p;
+    const uint8_t *at = r->in.p;
     uint8_t k;
-    d->offset = off(r, at);
-    TRY(rd_byte(r, &k, "module type declaration"));
+    d->offset = meld_br_offset(&r->in, at);
+    TRY(meld_br_byte(&r->in, &k, "module type declaration"));
     d->kind = k;
     switch (k) {
     case MELD_MDECL_IMPORT:
-      TRY(rd_name(r, &d->module, "import module name"));
-      TRY(rd_name(r, &d->name, "import name"));
+      TRY(meld_br_name(&r->in, &d->module, "import module name"));
+      TRY(meld_br_name(&r->in, &d->name, "import name"));
       TRY(rd_core_externtype(r, &d->ext));
       break;
     case MELD_MDECL_TYPE:
@@ -400,21 +333,21 @@ static bool rd_module_type(Reader *r, MeldCoreTypeDef *t) {
       break;
     case MELD_MDECL_ALIAS: {
       uint8_t b;
-      at = r->p;
-      TRY(rd_byte(r, &b, "outer alias kind"));
+      at = r->in.p;
+      TRY(meld_br_byte(&r->in, &b, "outer alias kind"));
       if (b != 0x10) return bad_byte(r, at, b, "outer alias kind");
-      at = r->p;
-      TRY(rd_byte(r, &b, "outer alias target"));
+      at = r->in.p;
+      TRY(meld_br_byte(&r->in, &b, "outer alias target"));
       if (b != 0x01) return bad_byte(r, at, b, "outer alias target");
       d->alias.sort = MELD_SORT_CORE_TYPE;
       d->alias.target = MELD_ALIAS_OUTER;
       d->alias.offset = d->offset;
-      TRY(rd_u32(r, &d->alias.count, "outer alias count"));
-      TRY(rd_u32(r, &d->alias.index, "outer alias index"));
+      TRY(meld_br_u32(&r->in, &d->alias.count, "outer alias count"));
+      TRY(meld_br_u32(&r->in, &d->alias.index, "outer alias index"));
       break;
     }
     case MELD_MDECL_EXPORT:
-      TRY(rd_name(r, &d->name, "export name"));
+      TRY(meld_br_name(&r->in, &d->name, "export name"));
       TRY(rd_core_externtype(r, &d->ext));
       break;
     default: return bad_byte(r, at, k, "type definition");
@@ -427,24 +360,24 @@ static bool rd_module_type(Reader *r, MeldCoreTypeDef *t) {
 /* A top-level core type of a component (core type section, or a core type declarator):
  * 0x50 is a module type and a non-final `sub` is written 0x00 0x50. */
 static bool rd_core_type(Reader *r, MeldCoreTypeDef *t) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   memset(t, 0, sizeof *t);
-  t->offset = off(r, at);
-  if (r->p >= r->end) return err_at(r, r->p, "unexpected end-of-file reading core type");
-  if (*r->p == 0x50) {
-    r->p++;
+  t->offset = meld_br_offset(&r->in, at);
+  if (r->in.p >= r->in.end) return meld_br_eof(&r->in, "core type");
+  if (*r->in.p == 0x50) {
+    r->in.p++;
     return rd_module_type(r, t);
   }
-  if (*r->p == 0x00) {
-    r->p++;
-    if (r->p >= r->end) return err_at(r, r->p, "unexpected end-of-file reading core type");
-    if (*r->p != 0x50) return bad_byte(r, r->p, *r->p, "non-final sub type");
+  if (*r->in.p == 0x00) {
+    r->in.p++;
+    if (r->in.p >= r->in.end) return meld_br_eof(&r->in, "core type");
+    if (*r->in.p != 0x50) return bad_byte(r, r->in.p, *r->in.p, "non-final sub type");
     t->kind = MELD_CORETYPE_SUB;
     t->nsubs = 1;
     if (!(t->subs = alloc_n(r, 1, sizeof *t->subs))) return false;
     return rd_subtype(r, t->subs, true);
   }
-  if (*r->p == 0x4e) return rd_rectype(r, t);
+  if (*r->in.p == 0x4e) return rd_rectype(r, t);
   t->kind = MELD_CORETYPE_SUB;
   t->nsubs = 1;
   if (!(t->subs = alloc_n(r, 1, sizeof *t->subs))) return false;
@@ -454,38 +387,38 @@ static bool rd_core_type(Reader *r, MeldCoreTypeDef *t) {
 /* ---- Names, sorts, extern types ---- */
 
 static bool rd_extern_name(Reader *r, MeldExternName *n) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t form;
   memset(n, 0, sizeof *n);
-  TRY(rd_byte(r, &form, "component name"));
+  TRY(meld_br_byte(&r->in, &form, "component name"));
   if (form > 2) return bad_byte(r, at, form, "component name");
   n->form = form;
-  TRY(rd_name(r, &n->name, "extern name"));
+  TRY(meld_br_name(&r->in, &n->name, "extern name"));
   if (form != 2) return true;
   uint32_t count;
-  TRY(rd_count(r, &count, "name attribute count"));
+  TRY(meld_br_count(&r->in, &count, 1, "name attribute count"));
   n->nattrs = count;
   if (count && !(n->attrs = alloc_n(r, count, sizeof *n->attrs))) return false;
   for (uint32_t i = 0; i < count; i++) {
     uint8_t k;
-    at = r->p;
-    TRY(rd_byte(r, &k, "name option"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &k, "name option"));
     if (k > MELD_ATTR_EXTERNAL_ID) return bad_byte(r, at, k, "name option");
     n->attrs[i].kind = k;
-    TRY(rd_name(r, &n->attrs[i].value, "name option value"));
+    TRY(meld_br_name(&r->in, &n->attrs[i].value, "name option value"));
   }
   return true;
 }
 
 /* sort ::= 0x00 core:sort | 0x01 func | 0x02 value | 0x03 type | 0x04 component | 0x05 instance */
 static bool rd_sort(Reader *r, uint8_t *sort, const char *what) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t b;
-  TRY(rd_byte(r, &b, what));
+  TRY(meld_br_byte(&r->in, &b, what));
   switch (b) {
   case 0x00: {
-    at = r->p;
-    TRY(rd_byte(r, &b, what));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, what));
     MeldSort s = meld_sort_from_core_byte(b);
     if (s == MELD_NUM_SORTS) return bad_byte(r, at, b, what);
     *sort = (uint8_t)s;
@@ -501,32 +434,32 @@ static bool rd_sort(Reader *r, uint8_t *sort, const char *what) {
 }
 
 static bool rd_externtype(Reader *r, MeldExternType *e) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t k, b;
   memset(e, 0, sizeof *e);
-  TRY(rd_byte(r, &k, "component external kind"));
+  TRY(meld_br_byte(&r->in, &k, "component external kind"));
   e->kind = k;
   switch (k) {
   case MELD_EXT_MODULE:
-    at = r->p;
-    TRY(rd_byte(r, &b, "component external kind"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "component external kind"));
     if (b != 0x11) return bad_byte(r, at, b, "component external kind");
-    return rd_u32(r, &e->index, "core type index");
+    return meld_br_u32(&r->in, &e->index, "core type index");
   case MELD_EXT_FUNC:
   case MELD_EXT_COMPONENT:
-  case MELD_EXT_INSTANCE: return rd_u32(r, &e->index, "type index");
+  case MELD_EXT_INSTANCE: return meld_br_u32(&r->in, &e->index, "type index");
   case MELD_EXT_VALUE:
-    at = r->p;
-    TRY(rd_byte(r, &b, "value bound"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "value bound"));
     e->bound = b;
-    if (b == MELD_BOUND_EQ) return rd_u32(r, &e->index, "value index");
+    if (b == MELD_BOUND_EQ) return meld_br_u32(&r->in, &e->index, "value index");
     if (b == MELD_BOUND_VALTYPE) return rd_valtype(r, &e->val, "value type");
     return bad_byte(r, at, b, "value bound");
   case MELD_EXT_TYPE:
-    at = r->p;
-    TRY(rd_byte(r, &b, "type bound"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "type bound"));
     e->bound = b;
-    if (b == MELD_BOUND_EQ) return rd_u32(r, &e->index, "type index");
+    if (b == MELD_BOUND_EQ) return meld_br_u32(&r->in, &e->index, "type index");
     if (b == MELD_BOUND_SUB_RESOURCE) return true;
     return bad_byte(r, at, b, "type bound");
   default: return bad_byte(r, at, k, "component external kind");
@@ -534,24 +467,24 @@ static bool rd_externtype(Reader *r, MeldExternType *e) {
 }
 
 static bool rd_alias(Reader *r, MeldCompAlias *a) {
-  const uint8_t *at = r->p, *sort_at = r->p;
+  const uint8_t *at = r->in.p, *sort_at = r->in.p;
   uint8_t t;
   memset(a, 0, sizeof *a);
-  a->offset = off(r, at);
+  a->offset = meld_br_offset(&r->in, at);
   TRY(rd_sort(r, &a->sort, "component outer alias kind"));
-  at = r->p;
-  TRY(rd_byte(r, &t, "alias target"));
+  at = r->in.p;
+  TRY(meld_br_byte(&r->in, &t, "alias target"));
   a->target = t;
   switch (t) {
   case MELD_ALIAS_EXPORT:
-    TRY(rd_u32(r, &a->instance, "instance index"));
-    return rd_name(r, &a->name, "export name");
+    TRY(meld_br_u32(&r->in, &a->instance, "instance index"));
+    return meld_br_name(&r->in, &a->name, "export name");
   case MELD_ALIAS_CORE_EXPORT:
     if (!meld_sort_is_core((MeldSort)a->sort))
-      return err_at(r, at, "core export alias of non-core sort `%s`",
-                    meld_sort_name((MeldSort)a->sort));
-    TRY(rd_u32(r, &a->instance, "core instance index"));
-    return rd_name(r, &a->name, "export name");
+      return meld_br_error_at(&r->in, at, "core export alias of non-core sort `%s`",
+                              meld_sort_name((MeldSort)a->sort));
+    TRY(meld_br_u32(&r->in, &a->instance, "core instance index"));
+    return meld_br_name(&r->in, &a->name, "export name");
   case MELD_ALIAS_OUTER:
     switch (a->sort) {
     case MELD_SORT_CORE_MODULE:
@@ -559,13 +492,13 @@ static bool rd_alias(Reader *r, MeldCompAlias *a) {
     case MELD_SORT_TYPE:
     case MELD_SORT_COMPONENT: break;
     default:
-      return err_at(r, sort_at,
-                    "invalid leading byte for component outer alias kind: `%s` cannot be "
-                    "aliased from an outer scope",
-                    meld_sort_name((MeldSort)a->sort));
+      return meld_br_error_at(&r->in, sort_at,
+                              "invalid leading byte for component outer alias kind: `%s` cannot be "
+                              "aliased from an outer scope",
+                              meld_sort_name((MeldSort)a->sort));
     }
-    TRY(rd_u32(r, &a->count, "outer alias count"));
-    return rd_u32(r, &a->index, "outer alias index");
+    TRY(meld_br_u32(&r->in, &a->count, "outer alias count"));
+    return meld_br_u32(&r->in, &a->index, "outer alias index");
   default: return bad_byte(r, at, t, "alias");
   }
 }
@@ -576,27 +509,28 @@ static bool rd_type(Reader *r, MeldCompType *t);
 
 static bool rd_labels(Reader *r, MeldCompType *t, const char *what) {
   uint32_t n;
-  TRY(rd_count(r, &n, what));
+  TRY(meld_br_count(&r->in, &n, 1, what));
   t->nfields = n;
   if (n && !(t->fields = alloc_n(r, n, sizeof *t->fields))) return false;
   for (uint32_t i = 0; i < n; i++)
-    TRY(rd_name(r, &t->fields[i].label, "label"));
+    TRY(meld_br_name(&r->in, &t->fields[i].label, "label"));
   return true;
 }
 
 static bool rd_decls(Reader *r, MeldCompType *t, bool component) {
   uint32_t n;
   TRY(enter(r));
-  TRY(rd_count(r, &n,
-               component ? "component type declaration count" : "instance type declaration count"));
+  TRY(meld_br_count(&r->in, &n, 1,
+                    component ? "component type declaration count"
+                              : "instance type declaration count"));
   t->ndecls = n;
   if (n && !(t->decls = alloc_n(r, n, sizeof *t->decls))) return false;
   for (uint32_t i = 0; i < n; i++) {
     MeldCompDecl *d = &t->decls[i];
-    const uint8_t *at = r->p;
+    const uint8_t *at = r->in.p;
     uint8_t k;
-    d->offset = off(r, at);
-    TRY(rd_byte(r, &k, "component or instance type declaration"));
+    d->offset = meld_br_offset(&r->in, at);
+    TRY(meld_br_byte(&r->in, &k, "component or instance type declaration"));
     d->kind = k;
     switch (k) {
     case MELD_DECL_CORE_TYPE:
@@ -623,35 +557,35 @@ static bool rd_decls(Reader *r, MeldCompType *t, bool component) {
 }
 
 static bool rd_type(Reader *r, MeldCompType *t) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t code;
   uint32_t n;
   memset(t, 0, sizeof *t);
-  t->offset = off(r, at);
-  TRY(rd_byte(r, &code, "type"));
+  t->offset = meld_br_offset(&r->in, at);
+  TRY(meld_br_byte(&r->in, &code, "type"));
   t->code = code;
   if (meld_prim_valid(code)) return true;
   switch (code) {
   case MELD_CT_RECORD:
-    TRY(rd_count(r, &n, "record field count"));
+    TRY(meld_br_count(&r->in, &n, 1, "record field count"));
     t->nfields = n;
     if (n && !(t->fields = alloc_n(r, n, sizeof *t->fields))) return false;
     for (uint32_t i = 0; i < n; i++) {
-      TRY(rd_name(r, &t->fields[i].label, "field name"));
+      TRY(meld_br_name(&r->in, &t->fields[i].label, "field name"));
       TRY(rd_valtype(r, &t->fields[i].type, "field type"));
       t->fields[i].has_type = true;
     }
     return true;
   case MELD_CT_VARIANT:
-    TRY(rd_count(r, &n, "variant case count"));
+    TRY(meld_br_count(&r->in, &n, 1, "variant case count"));
     t->nfields = n;
     if (n && !(t->fields = alloc_n(r, n, sizeof *t->fields))) return false;
     for (uint32_t i = 0; i < n; i++) {
       uint8_t z;
-      TRY(rd_name(r, &t->fields[i].label, "case name"));
+      TRY(meld_br_name(&r->in, &t->fields[i].label, "case name"));
       TRY(rd_opt_valtype(r, &t->fields[i].has_type, &t->fields[i].type, "case type"));
-      at = r->p;
-      TRY(rd_byte(r, &z, "case refinement"));
+      at = r->in.p;
+      TRY(meld_br_byte(&r->in, &z, "case refinement"));
       if (z != 0) return bad_byte(r, at, z, "zero byte required");
     }
     return true;
@@ -660,9 +594,9 @@ static bool rd_type(Reader *r, MeldCompType *t) {
   case MELD_CT_FIXED_LIST:
     t->has_a = true;
     TRY(rd_valtype(r, &t->a, "element type"));
-    return rd_u32(r, &t->length, "list length");
+    return meld_br_u32(&r->in, &t->length, "list length");
   case MELD_CT_TUPLE:
-    TRY(rd_count(r, &n, "tuple type count"));
+    TRY(meld_br_count(&r->in, &n, 1, "tuple type count"));
     t->nfields = n;
     if (n && !(t->fields = alloc_n(r, n, sizeof *t->fields))) return false;
     for (uint32_t i = 0; i < n; i++) {
@@ -676,7 +610,7 @@ static bool rd_type(Reader *r, MeldCompType *t) {
     TRY(rd_opt_valtype(r, &t->has_a, &t->a, "ok type"));
     return rd_opt_valtype(r, &t->has_b, &t->b, "error type");
   case MELD_CT_OWN:
-  case MELD_CT_BORROW: return rd_u32(r, &t->resource, "resource type index");
+  case MELD_CT_BORROW: return meld_br_u32(&r->in, &t->resource, "resource type index");
   case MELD_CT_STREAM:
   case MELD_CT_FUTURE: return rd_opt_valtype(r, &t->has_a, &t->a, "payload type");
   case MELD_CT_MAP:
@@ -685,11 +619,11 @@ static bool rd_type(Reader *r, MeldCompType *t) {
     return rd_valtype(r, &t->b, "map value type");
   case MELD_CT_FUNC:
   case MELD_CT_ASYNC_FUNC:
-    TRY(rd_count(r, &n, "parameter count"));
+    TRY(meld_br_count(&r->in, &n, 1, "parameter count"));
     t->nfields = n;
     if (n && !(t->fields = alloc_n(r, n, sizeof *t->fields))) return false;
     for (uint32_t i = 0; i < n; i++) {
-      TRY(rd_name(r, &t->fields[i].label, "parameter name"));
+      TRY(meld_br_name(&r->in, &t->fields[i].label, "parameter name"));
       TRY(rd_valtype(r, &t->fields[i].type, "parameter type"));
       t->fields[i].has_type = true;
     }
@@ -698,14 +632,14 @@ static bool rd_type(Reader *r, MeldCompType *t) {
   case MELD_CT_INSTANCE: return rd_decls(r, t, false);
   case MELD_CT_RESOURCE: {
     uint8_t b;
-    at = r->p;
-    TRY(rd_byte(r, &t->rep, "resource representation"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &t->rep, "resource representation"));
     if (!meld_valtype_valid(t->rep)) return bad_byte(r, at, t->rep, "resource representation");
-    at = r->p;
-    TRY(rd_byte(r, &b, "resource destructor"));
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "resource destructor"));
     if (b > 1) return bad_byte(r, at, b, "resource destructor");
     t->has_dtor = b == 1;
-    if (t->has_dtor) TRY(rd_u32(r, &t->dtor, "destructor function index"));
+    if (t->has_dtor) TRY(meld_br_u32(&r->in, &t->dtor, "destructor function index"));
     return true;
   }
   default: return bad_byte(r, at, code, "component defined type");
@@ -716,23 +650,23 @@ static bool rd_type(Reader *r, MeldCompType *t) {
 
 static bool rd_opts(Reader *r, MeldCompCanon *c) {
   uint32_t n;
-  TRY(rd_count(r, &n, "canonical option count"));
+  TRY(meld_br_count(&r->in, &n, 1, "canonical option count"));
   c->nopts = n;
   if (n && !(c->opts = alloc_n(r, n, sizeof *c->opts))) return false;
   for (uint32_t i = 0; i < n; i++) {
-    const uint8_t *at = r->p;
+    const uint8_t *at = r->in.p;
     uint8_t k;
-    TRY(rd_byte(r, &k, "canonical option"));
+    TRY(meld_br_byte(&r->in, &k, "canonical option"));
     c->opts[i].kind = k;
     switch (k) {
     case MELD_OPT_UTF8:
     case MELD_OPT_UTF16:
     case MELD_OPT_LATIN1_UTF16:
     case MELD_OPT_ASYNC: break;
-    case MELD_OPT_MEMORY: TRY(rd_u32(r, &c->opts[i].index, "memory index")); break;
+    case MELD_OPT_MEMORY: TRY(meld_br_u32(&r->in, &c->opts[i].index, "memory index")); break;
     case MELD_OPT_REALLOC:
     case MELD_OPT_POST_RETURN:
-    case MELD_OPT_CALLBACK: TRY(rd_u32(r, &c->opts[i].index, "function index")); break;
+    case MELD_OPT_CALLBACK: TRY(meld_br_u32(&r->in, &c->opts[i].index, "function index")); break;
     default: return bad_byte(r, at, k, "canonical option");
     }
   }
@@ -740,81 +674,62 @@ static bool rd_opts(Reader *r, MeldCompCanon *c) {
 }
 
 static bool rd_canon(Reader *r, MeldCompCanon *c) {
-  const uint8_t *at = r->p;
+  const uint8_t *at = r->in.p;
   uint8_t op, b;
   memset(c, 0, sizeof *c);
-  c->offset = off(r, at);
-  TRY(rd_byte(r, &op, "canonical function"));
+  c->offset = meld_br_offset(&r->in, at);
+  TRY(meld_br_byte(&r->in, &op, "canonical function"));
   if (!meld_canon_name(op)) return bad_byte(r, at, op, "canonical function");
   c->op = op;
-  switch (op) {
-  case MELD_CANON_LIFT:
-    at = r->p;
-    TRY(rd_byte(r, &b, "canonical function lift"));
+  switch (meld_canon_shape(op)) {
+  case MELD_CANON_SHAPE_NONE: return true;
+  case MELD_CANON_SHAPE_LIFT:
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "canonical function lift"));
     if (b != 0x00) return bad_byte(r, at, b, "canonical function lift");
-    TRY(rd_u32(r, &c->func, "core function index"));
+    TRY(meld_br_u32(&r->in, &c->func, "core function index"));
     TRY(rd_opts(r, c));
-    return rd_u32(r, &c->type, "type index");
-  case MELD_CANON_LOWER:
-    at = r->p;
-    TRY(rd_byte(r, &b, "canonical function lower"));
+    return meld_br_u32(&r->in, &c->type, "type index");
+  case MELD_CANON_SHAPE_LOWER:
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &b, "canonical function lower"));
     if (b != 0x00) return bad_byte(r, at, b, "canonical function lower");
-    TRY(rd_u32(r, &c->func, "function index"));
+    TRY(meld_br_u32(&r->in, &c->func, "function index"));
     return rd_opts(r, c);
-  case MELD_CANON_RESOURCE_NEW:
-  case MELD_CANON_RESOURCE_DROP:
-  case MELD_CANON_RESOURCE_REP:
-  case MELD_CANON_STREAM_NEW:
-  case MELD_CANON_STREAM_DROP_READABLE:
-  case MELD_CANON_STREAM_DROP_WRITABLE:
-  case MELD_CANON_FUTURE_NEW:
-  case MELD_CANON_FUTURE_DROP_READABLE:
-  case MELD_CANON_FUTURE_DROP_WRITABLE: return rd_u32(r, &c->type, "type index");
-  case MELD_CANON_STREAM_READ:
-  case MELD_CANON_STREAM_WRITE:
-  case MELD_CANON_FUTURE_READ:
-  case MELD_CANON_FUTURE_WRITE: TRY(rd_u32(r, &c->type, "type index")); return rd_opts(r, c);
-  case MELD_CANON_STREAM_CANCEL_READ:
-  case MELD_CANON_STREAM_CANCEL_WRITE:
-  case MELD_CANON_FUTURE_CANCEL_READ:
-  case MELD_CANON_FUTURE_CANCEL_WRITE:
-    TRY(rd_u32(r, &c->type, "type index"));
+  case MELD_CANON_SHAPE_TYPE: return meld_br_u32(&r->in, &c->type, "type index");
+  case MELD_CANON_SHAPE_TYPE_OPTS:
+    TRY(meld_br_u32(&r->in, &c->type, "type index"));
+    return rd_opts(r, c);
+  case MELD_CANON_SHAPE_TYPE_ASYNC:
+    TRY(meld_br_u32(&r->in, &c->type, "type index"));
     return rd_bool(r, &c->flag, "async flag");
-  case MELD_CANON_TASK_RETURN:
+  case MELD_CANON_SHAPE_RESULT_OPTS:
     TRY(rd_resultlist(r, &c->has_result, &c->result));
     return rd_opts(r, c);
-  case MELD_CANON_CONTEXT_GET:
-  case MELD_CANON_CONTEXT_SET:
-    at = r->p;
-    TRY(rd_byte(r, &c->valtype, "context value type"));
+  case MELD_CANON_SHAPE_CONTEXT:
+    at = r->in.p;
+    TRY(meld_br_byte(&r->in, &c->valtype, "context value type"));
     if (!meld_valtype_valid(c->valtype)) return bad_byte(r, at, c->valtype, "value type");
-    return rd_u32(r, &c->imm, "context slot");
-  case MELD_CANON_SUBTASK_CANCEL: return rd_bool(r, &c->flag, "async flag");
-  case MELD_CANON_ERROR_CONTEXT_NEW:
-  case MELD_CANON_ERROR_CONTEXT_DEBUG_MESSAGE: return rd_opts(r, c);
-  case MELD_CANON_WAITABLE_SET_WAIT:
-  case MELD_CANON_WAITABLE_SET_POLL:
+    return meld_br_u32(&r->in, &c->imm, "context slot");
+  case MELD_CANON_SHAPE_ASYNC: return rd_bool(r, &c->flag, "async flag");
+  case MELD_CANON_SHAPE_OPTS: return rd_opts(r, c);
+  case MELD_CANON_SHAPE_CANCEL: return rd_bool(r, &c->flag, "cancellable flag");
+  case MELD_CANON_SHAPE_CANCEL_MEMORY:
     TRY(rd_bool(r, &c->flag, "cancellable flag"));
-    return rd_u32(r, &c->memory, "memory index");
-  case MELD_CANON_THREAD_NEW_INDIRECT:
-    TRY(rd_u32(r, &c->type, "core type index"));
-    return rd_u32(r, &c->table, "table index");
-  case MELD_CANON_THREAD_SUSPEND:
-  case MELD_CANON_THREAD_YIELD:
-  case MELD_CANON_THREAD_SUSPEND_THEN_RESUME:
-  case MELD_CANON_THREAD_YIELD_THEN_RESUME:
-  case MELD_CANON_THREAD_SUSPEND_THEN_PROMOTE:
-  case MELD_CANON_THREAD_YIELD_THEN_PROMOTE: return rd_bool(r, &c->flag, "cancellable flag");
-  case MELD_CANON_THREAD_SPAWN_REF:
+    return meld_br_u32(&r->in, &c->memory, "memory index");
+  case MELD_CANON_SHAPE_CORE_TYPE_TABLE:
+    TRY(meld_br_u32(&r->in, &c->type, "core type index"));
+    return meld_br_u32(&r->in, &c->table, "table index");
+  case MELD_CANON_SHAPE_SHARED: return rd_bool(r, &c->flag, "shared flag");
+  case MELD_CANON_SHAPE_SHARED_CORE_TYPE:
     TRY(rd_bool(r, &c->flag, "shared flag"));
-    return rd_u32(r, &c->type, "core type index");
-  case MELD_CANON_THREAD_SPAWN_INDIRECT:
+    return meld_br_u32(&r->in, &c->type, "core type index");
+  case MELD_CANON_SHAPE_SHARED_CORE_TYPE_TABLE:
     TRY(rd_bool(r, &c->flag, "shared flag"));
-    TRY(rd_u32(r, &c->type, "core type index"));
-    return rd_u32(r, &c->table, "table index");
-  case MELD_CANON_THREAD_AVAILABLE_PARALLELISM: return rd_bool(r, &c->flag, "shared flag");
-  default: /* the built-ins without immediates */ return true;
+    TRY(meld_br_u32(&r->in, &c->type, "core type index"));
+    return meld_br_u32(&r->in, &c->table, "table index");
   }
+  return true;
 }
 
 /* ---- The component-name section ---- */
@@ -892,7 +807,7 @@ static void try_names(Reader *r, MeldComponent *c, MeldCompCustom *cu) {
   bool ok = decode_names(r->arena, cu->data, cu->data + cu->size, &names);
   if (ok) {
     MeldBuf b;
-    meld_buf_init(&b, r->ctx->alloc);
+    meld_buf_init(&b, r->in.ctx->alloc);
     meld_component_names_encode(&names, &b);
     ok = !b.oom && b.len == cu->size && (cu->size == 0 || memcmp(b.data, cu->data, cu->size) == 0);
     meld_buf_free(&b);
@@ -913,31 +828,31 @@ static MeldCompSection *new_section(Reader *r, MeldComponent *c, uint8_t id, uin
                                     const uint8_t *at, uint8_t width) {
   MeldCompSection *s = MELD_PUSH(r->arena, c->sections, c->nsections, c->capsections);
   if (!s) {
-    oom(r);
+    meld_br_oom(&r->in);
     return NULL;
   }
   s->id = id;
   s->first = first;
   s->count = 0;
-  s->offset = off(r, at);
+  s->offset = meld_br_offset(&r->in, at);
   s->size_width = width;
   return s;
 }
 
 #define PUSH_ITEM(arr, n, cap, slot)                                                               \
   do {                                                                                             \
-    if (!((slot) = MELD_PUSH(r->arena, arr, n, cap))) return oom(r);                               \
+    if (!((slot) = MELD_PUSH(r->arena, arr, n, cap))) return meld_br_oom(&r->in);                  \
     memset((slot), 0, sizeof *(slot));                                                             \
   } while (0)
 
 /* Room for `n` more items in one step, so that a section's array is not grown by doubling (the
  * arena cannot reuse the abandoned copies). */
 #define RESERVE(arr, cnt, cap, n)                                                                  \
-  (meld_grow(r->arena, &(arr), &(cap), (cnt) + (n), sizeof *(arr)) ? true : oom(r))
+  (meld_grow(r->arena, &(arr), &(cap), (cnt) + (n), sizeof *(arr)) ? true : meld_br_oom(&r->in))
 
 static bool rd_section_items(Reader *r, MeldComponent *c, uint8_t id, MeldCompSection *sec) {
   uint32_t n;
-  TRY(rd_count(r, &n, "item count"));
+  TRY(meld_br_count(&r->in, &n, 1, "item count"));
   switch (id) {
   case MELD_CSEC_CORE_INSTANCE:
     TRY(RESERVE(c->coreinstances, c->ncoreinstances, c->capcoreinstances, n));
@@ -953,45 +868,45 @@ static bool rd_section_items(Reader *r, MeldComponent *c, uint8_t id, MeldCompSe
   default: break;
   }
   for (uint32_t i = 0; i < n; i++) {
-    const uint8_t *at = r->p;
+    const uint8_t *at = r->in.p;
     switch (id) {
     case MELD_CSEC_CORE_INSTANCE: {
       MeldCoreInstance *ci;
       uint8_t k;
       PUSH_ITEM(c->coreinstances, c->ncoreinstances, c->capcoreinstances, ci);
-      ci->offset = off(r, at);
-      TRY(rd_byte(r, &k, "core instance"));
+      ci->offset = meld_br_offset(&r->in, at);
+      TRY(meld_br_byte(&r->in, &k, "core instance"));
       ci->kind = k;
       if (k == MELD_INST_INSTANTIATE) {
         uint32_t na;
-        TRY(rd_u32(r, &ci->module, "module index"));
-        TRY(rd_count(r, &na, "instantiation argument count"));
+        TRY(meld_br_u32(&r->in, &ci->module, "module index"));
+        TRY(meld_br_count(&r->in, &na, 1, "instantiation argument count"));
         ci->nargs = na;
         if (na && !(ci->args = alloc_n(r, na, sizeof *ci->args))) return false;
         for (uint32_t a = 0; a < na; a++) {
           uint8_t kind;
           const uint8_t *kat;
-          TRY(rd_name(r, &ci->args[a].name, "instantiation argument name"));
-          kat = r->p;
-          TRY(rd_byte(r, &kind, "instantiation arg kind"));
+          TRY(meld_br_name(&r->in, &ci->args[a].name, "instantiation argument name"));
+          kat = r->in.p;
+          TRY(meld_br_byte(&r->in, &kind, "instantiation arg kind"));
           if (kind != 0x12) return bad_byte(r, kat, kind, "instantiation arg kind");
-          TRY(rd_u32(r, &ci->args[a].instance, "instance index"));
+          TRY(meld_br_u32(&r->in, &ci->args[a].instance, "instance index"));
         }
       } else if (k == MELD_INST_EXPORTS) {
         uint32_t ne;
-        TRY(rd_count(r, &ne, "export count"));
+        TRY(meld_br_count(&r->in, &ne, 1, "export count"));
         ci->nexports = ne;
         if (ne && !(ci->exports = alloc_n(r, ne, sizeof *ci->exports))) return false;
         for (uint32_t e = 0; e < ne; e++) {
           uint8_t sb;
           const uint8_t *sat;
-          TRY(rd_name(r, &ci->exports[e].name, "export name"));
-          sat = r->p;
-          TRY(rd_byte(r, &sb, "core sort"));
+          TRY(meld_br_name(&r->in, &ci->exports[e].name, "export name"));
+          sat = r->in.p;
+          TRY(meld_br_byte(&r->in, &sb, "core sort"));
           MeldSort s = meld_sort_from_core_byte(sb);
           if (s == MELD_NUM_SORTS) return bad_byte(r, sat, sb, "core sort");
           ci->exports[e].sort = (uint8_t)s;
-          TRY(rd_u32(r, &ci->exports[e].index, "index"));
+          TRY(meld_br_u32(&r->in, &ci->exports[e].index, "index"));
         }
       } else {
         return bad_byte(r, at, k, "core instance");
@@ -1008,29 +923,29 @@ static bool rd_section_items(Reader *r, MeldComponent *c, uint8_t id, MeldCompSe
       MeldCompInstance *in;
       uint8_t k;
       PUSH_ITEM(c->instances, c->ninstances, c->capinstances, in);
-      in->offset = off(r, at);
-      TRY(rd_byte(r, &k, "instance"));
+      in->offset = meld_br_offset(&r->in, at);
+      TRY(meld_br_byte(&r->in, &k, "instance"));
       in->kind = k;
       if (k == MELD_INST_INSTANTIATE) {
         uint32_t na;
-        TRY(rd_u32(r, &in->component, "component index"));
-        TRY(rd_count(r, &na, "instantiation argument count"));
+        TRY(meld_br_u32(&r->in, &in->component, "component index"));
+        TRY(meld_br_count(&r->in, &na, 1, "instantiation argument count"));
         in->nargs = na;
         if (na && !(in->args = alloc_n(r, na, sizeof *in->args))) return false;
         for (uint32_t a = 0; a < na; a++) {
-          TRY(rd_name(r, &in->args[a].name, "instantiation argument name"));
+          TRY(meld_br_name(&r->in, &in->args[a].name, "instantiation argument name"));
           TRY(rd_sort(r, &in->args[a].sort, "component external kind"));
-          TRY(rd_u32(r, &in->args[a].index, "index"));
+          TRY(meld_br_u32(&r->in, &in->args[a].index, "index"));
         }
       } else if (k == MELD_INST_EXPORTS) {
         uint32_t ne;
-        TRY(rd_count(r, &ne, "export count"));
+        TRY(meld_br_count(&r->in, &ne, 1, "export count"));
         in->nexports = ne;
         if (ne && !(in->exports = alloc_n(r, ne, sizeof *in->exports))) return false;
         for (uint32_t e = 0; e < ne; e++) {
           TRY(rd_extern_name(r, &in->exports[e].name));
           TRY(rd_sort(r, &in->exports[e].sort, "component external kind"));
-          TRY(rd_u32(r, &in->exports[e].index, "index"));
+          TRY(meld_br_u32(&r->in, &in->exports[e].index, "index"));
         }
       } else {
         return bad_byte(r, at, k, "instance");
@@ -1058,7 +973,7 @@ static bool rd_section_items(Reader *r, MeldComponent *c, uint8_t id, MeldCompSe
     case MELD_CSEC_IMPORT: {
       MeldCompImport *im;
       PUSH_ITEM(c->imports, c->nimports, c->capimports, im);
-      im->offset = off(r, at);
+      im->offset = meld_br_offset(&r->in, at);
       TRY(rd_extern_name(r, &im->name));
       TRY(rd_externtype(r, &im->type));
       break;
@@ -1067,12 +982,12 @@ static bool rd_section_items(Reader *r, MeldComponent *c, uint8_t id, MeldCompSe
       MeldCompExport *ex;
       uint8_t b;
       PUSH_ITEM(c->exports, c->nexports, c->capexports, ex);
-      ex->offset = off(r, at);
+      ex->offset = meld_br_offset(&r->in, at);
       TRY(rd_extern_name(r, &ex->name));
       TRY(rd_sort(r, &ex->sort, "component external kind"));
-      TRY(rd_u32(r, &ex->index, "index"));
-      at = r->p;
-      TRY(rd_byte(r, &b, "optional component export type"));
+      TRY(meld_br_u32(&r->in, &ex->index, "index"));
+      at = r->in.p;
+      TRY(meld_br_byte(&r->in, &b, "optional component export type"));
       if (b > 1) return bad_byte(r, at, b, "optional component export type");
       ex->has_type = b == 1;
       if (ex->has_type) TRY(rd_externtype(r, &ex->type));
@@ -1082,16 +997,16 @@ static bool rd_section_items(Reader *r, MeldComponent *c, uint8_t id, MeldCompSe
       MeldCompValue *v;
       uint32_t len;
       PUSH_ITEM(c->values, c->nvalues, c->capvalues, v);
-      v->offset = off(r, at);
+      v->offset = meld_br_offset(&r->in, at);
       TRY(rd_valtype(r, &v->type, "value type"));
-      at = r->p;
-      TRY(rd_u32(r, &len, "value length"));
-      if (len > (uint64_t)(r->end - r->p))
-        return err_at(r, at, "unexpected end-of-file: value of %u bytes, %u left", len,
-                      (unsigned)(r->end - r->p));
-      v->bytes = r->p;
+      at = r->in.p;
+      TRY(meld_br_u32(&r->in, &len, "value length"));
+      if (len > (uint64_t)(r->in.end - r->in.p))
+        return meld_br_error_at(&r->in, at, "unexpected end-of-file: value of %u bytes, %u left",
+                                len, (unsigned)(r->in.end - r->in.p));
+      v->bytes = r->in.p;
       v->len = len;
-      r->p += len;
+      r->in.p += len;
       break;
     }
     default: return false;
@@ -1109,30 +1024,31 @@ static bool rd_section(Reader *r, MeldComponent *c, uint8_t id, const uint8_t *i
     MeldCompCustom *cu;
     if (!(sec = new_section(r, c, id, c->ncustoms, id_at, width))) return false;
     PUSH_ITEM(c->customs, c->ncustoms, c->capcustoms, cu);
-    TRY(rd_name(r, &cu->name, "custom section name"));
-    cu->data = r->p;
-    cu->size = (uint32_t)(r->end - r->p);
-    cu->offset = off(r, r->p);
-    r->p = r->end;
+    TRY(meld_br_name(&r->in, &cu->name, "custom section name"));
+    cu->data = r->in.p;
+    cu->size = (uint32_t)(r->in.end - r->in.p);
+    cu->offset = meld_br_offset(&r->in, r->in.p);
+    r->in.p = r->in.end;
     sec->count = 1;
     if (meld_str_eq_cstr(cu->name, "component-name")) try_names(r, c, cu);
     return true;
   }
   case MELD_CSEC_CORE_MODULE: {
     MeldCoreModuleDef *md;
-    const uint8_t *start = r->p;
-    size_t len = (size_t)(r->end - r->p);
+    const uint8_t *start = r->in.p;
+    size_t len = (size_t)(r->in.end - r->in.p);
     if (!(sec = new_section(r, c, id, c->nmodules, id_at, width))) return false;
     PUSH_ITEM(c->modules, c->nmodules, c->capmodules, md);
     if (len >= 8 && memcmp(start, "\0asm", 4) == 0 && start[4] == 0x0d && start[5] == 0 &&
         start[6] == 1 && start[7] == 0)
-      return err_at(r, start + 4, "expected a version header for a module, found a component");
-    md->offset = off(r, start);
+      return meld_br_error_at(&r->in, start + 4,
+                              "expected a version header for a module, found a component");
+    md->offset = meld_br_offset(&r->in, start);
     md->bytes = start;
     md->size = (uint32_t)len;
-    if (!meld_core_read(r->ctx, r->arena, r->file, md->offset, start, len, &md->module))
+    if (!meld_core_read(r->in.ctx, r->arena, r->in.file, md->offset, start, len, &md->module))
       return false;
-    r->p = r->end;
+    r->in.p = r->in.end;
     sec->count = 1;
     return true;
   }
@@ -1140,10 +1056,10 @@ static bool rd_section(Reader *r, MeldComponent *c, uint8_t id, const uint8_t *i
     MeldComponent **slot;
     if (!(sec = new_section(r, c, id, c->ncomponents, id_at, width))) return false;
     if (!(slot = MELD_PUSH(r->arena, c->components, c->ncomponents, c->capcomponents)))
-      return oom(r);
+      return meld_br_oom(&r->in);
     *slot = NULL;
     TRY(enter(r));
-    TRY(rd_component(r, r->p, r->end, slot));
+    TRY(rd_component(r, r->in.p, r->in.end, slot));
     r->depth--;
     sec->count = 1;
     return true;
@@ -1153,20 +1069,21 @@ static bool rd_section(Reader *r, MeldComponent *c, uint8_t id, const uint8_t *i
     uint32_t n;
     if (!(sec = new_section(r, c, id, c->nstarts, id_at, width))) return false;
     PUSH_ITEM(c->starts, c->nstarts, c->capstarts, st);
-    st->offset = off(r, r->p);
-    TRY(rd_u32(r, &st->func, "start function index"));
-    TRY(rd_count(r, &n, "start argument count"));
+    st->offset = meld_br_offset(&r->in, r->in.p);
+    TRY(meld_br_u32(&r->in, &st->func, "start function index"));
+    TRY(meld_br_count(&r->in, &n, 1, "start argument count"));
     st->nargs = n;
     if (n && !(st->args = alloc_n(r, n, sizeof *st->args))) return false;
     for (uint32_t i = 0; i < n; i++)
-      TRY(rd_u32(r, &st->args[i], "value index"));
-    const uint8_t *rat = r->p;
-    TRY(rd_u32(r, &st->nresults, "start result count"));
+      TRY(meld_br_u32(&r->in, &st->args[i], "value index"));
+    const uint8_t *rat = r->in.p;
+    TRY(meld_br_u32(&r->in, &st->nresults, "start result count"));
     /* Each result becomes a value definition; a component function has at most one result
      * (Binary.md's resultlist), so a larger count is refused here, before it is trusted. */
     if (st->nresults > 1)
-      return err_at(r, rat, "start function with %u results: a component function has at most one",
-                    st->nresults);
+      return meld_br_error_at(
+          &r->in, rat, "start function with %u results: a component function has at most one",
+          st->nresults);
     sec->count = 1;
     return true;
   }
@@ -1202,53 +1119,58 @@ static bool rd_preamble(Reader *r, const uint8_t *start, const uint8_t *end) {
   size_t len = (size_t)(end - start);
   if (len < 4 || memcmp(start, "\0asm", 4) != 0) {
     if (len < 4 && (len == 0 || memcmp(start, "\0asm", len) == 0))
-      return err_at(r, end, "unexpected end-of-file reading the magic header");
-    return err_at(r, start, "magic header not detected: bad magic number");
+      return meld_br_error_at(&r->in, end, "unexpected end-of-file reading the magic header");
+    return meld_br_error_at(&r->in, start, "magic header not detected: bad magic number");
   }
-  if (len < 8) return err_at(r, end, "unexpected end-of-file reading the version header");
+  if (len < 8)
+    return meld_br_error_at(&r->in, end, "unexpected end-of-file reading the version header");
   uint16_t version = (uint16_t)(start[4] | start[5] << 8);
   uint16_t layer = (uint16_t)(start[6] | start[7] << 8);
   if (layer == 0 && version == 1)
-    return err_at(r, start + 4, "expected a version header for a component, found a core module");
-  if (version != 0x0d) return err_at(r, start + 4, "unknown binary version 0x%x", version);
-  if (layer != 1) return err_at(r, start + 6, "unknown binary layer 0x%x", layer);
+    return meld_br_error_at(&r->in, start + 4,
+                            "expected a version header for a component, found a core module");
+  if (version != 0x0d)
+    return meld_br_error_at(&r->in, start + 4, "unknown binary version 0x%x", version);
+  if (layer != 1) return meld_br_error_at(&r->in, start + 6, "unknown binary layer 0x%x", layer);
   return true;
 }
 
 static bool rd_component(Reader *r, const uint8_t *start, const uint8_t *end, MeldComponent **out) {
-  const uint8_t *saved_end = r->end;
+  const uint8_t *saved_end = r->in.end;
   MeldComponent *c = meld_component_new(r->arena);
-  if (!c) return oom(r);
-  c->file = r->file;
-  c->base_offset = off(r, start);
+  if (!c) return meld_br_oom(&r->in);
+  c->file = r->in.file;
+  c->base_offset = meld_br_offset(&r->in, start);
   c->size = (uint32_t)(end - start);
-  r->p = start;
-  r->end = end;
+  r->in.p = start;
+  r->in.end = end;
   TRY(rd_preamble(r, start, end));
-  r->p = start + 8;
-  while (r->p < end) {
-    const uint8_t *id_at = r->p;
+  r->in.p = start + 8;
+  while (r->in.p < end) {
+    const uint8_t *id_at = r->in.p;
     uint8_t id;
     uint32_t size;
-    TRY(rd_byte(r, &id, "section id"));
+    TRY(meld_br_byte(&r->in, &id, "section id"));
     if (id >= MELD_NUM_CSECS) return bad_byte(r, id_at, id, "section id: malformed section id");
-    const uint8_t *size_at = r->p;
-    TRY(rd_u32(r, &size, "section size"));
-    uint8_t width = (uint8_t)(r->p - size_at);
-    if (size > (uint64_t)(end - r->p))
-      return err_at(r, size_at, "unexpected end-of-file: %s section of %u bytes, %u left",
-                    meld_csection_name(id), size, (unsigned)(end - r->p));
-    const uint8_t *send = r->p + size;
-    r->end = send;
+    const uint8_t *size_at = r->in.p;
+    TRY(meld_br_u32(&r->in, &size, "section size"));
+    uint8_t width = (uint8_t)(r->in.p - size_at);
+    if (size > (uint64_t)(end - r->in.p))
+      return meld_br_error_at(&r->in, size_at,
+                              "unexpected end-of-file: %s section of %u bytes, %u left",
+                              meld_csection_name(id), size, (unsigned)(end - r->in.p));
+    const uint8_t *send = r->in.p + size;
+    r->in.end = send;
     TRY(rd_section(r, c, id, id_at, width));
-    if (r->p != send)
-      return err_at(r, r->p, "unexpected content after the last item of the %s section",
-                    meld_csection_name(id));
-    r->p = send;
-    r->end = end;
+    if (r->in.p != send)
+      return meld_br_error_at(&r->in, r->in.p,
+                              "unexpected content after the last item of the %s section",
+                              meld_csection_name(id));
+    r->in.p = send;
+    r->in.end = end;
   }
-  if (!meld_component_index(c, r->arena)) return oom(r);
-  r->end = saved_end;
+  if (!meld_component_index(c, r->arena)) return meld_br_oom(&r->in);
+  r->in.end = saved_end;
   *out = c;
   return true;
 }
@@ -1257,13 +1179,13 @@ bool meld_component_read(MeldContext *ctx, MeldArena *arena, const char *file, u
                          const uint8_t *data, size_t len, MeldComponent **out) {
   Reader r;
   memset(&r, 0, sizeof r);
-  r.ctx = ctx;
+  r.in.ctx = ctx;
+  r.in.file = file;
+  r.in.base = base_offset;
+  r.in.start = r.in.p = data;
+  r.in.end = data + len;
+  r.in.wording = MELD_WORDING_WASMPARSER;
   r.arena = arena;
-  r.file = file;
-  r.base = base_offset;
-  r.data = data;
-  r.p = data;
-  r.end = data + len;
   if (len > UINT32_MAX) {
     meld_error(ctx, file, base_offset, "component too large (%zu bytes)", len);
     return false;
