@@ -12,7 +12,7 @@
 //            `meldc OUT1.wasm -o OUT2.wasm` succeeds and OUT2 equals OUT1 (the round trip);
 //            `meldc -S IN.wasm -o -` succeeds (the printer), its text assembles with wasm-tools,
 //            and printing that assembled component gives the same text (comments aside);
-//   refused: `meldc --disable-output IN.wasm` exits 1 with an `error:` diagnostic.  A signal, an
+//   refused: `meldc -passes= --disable-output IN.wasm` exits 1 with an `error:` diagnostic.  A signal, an
 //            exit status of 128 or more, a sanitizer report or a timeout is a crash: a failure.
 // A form the assembler itself refuses (a text-level error such as `invalid string escape`) gives
 // meldc nothing to read; it is reported as "not assembled", never counted as a pass.
@@ -31,6 +31,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readSexprs, stringBytes } from '../lib/wast-reader.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../../..');
@@ -64,85 +65,11 @@ function parseArgs(argv) {
   return o;
 }
 
-// ---- S-expressions ---------------------------------------------------------------------------
+// ---- S-expressions (the shared reader: ../lib/wast-reader.mjs) ---------------------------------
 
-function tokenize(src) {
-  const toks = [];
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    const c = src[i];
-    if (c === '(' && src[i + 1] === ';') {
-      let depth = 1;
-      i += 2;
-      while (i < n && depth > 0) {
-        if (src[i] === '(' && src[i + 1] === ';') { depth++; i += 2; }
-        else if (src[i] === ';' && src[i + 1] === ')') { depth--; i += 2; }
-        else i++;
-      }
-    } else if (c === ';' && src[i + 1] === ';') {
-      while (i < n && src[i] !== '\n') i++;
-    } else if (c === '(' || c === ')') {
-      toks.push({ t: c, pos: i });
-      i++;
-    } else if (c === '"') {
-      const start = i;
-      i++;
-      while (i < n && src[i] !== '"') i += src[i] === '\\' ? 2 : 1;
-      i++;
-      toks.push({ t: 'str', pos: start, raw: src.slice(start + 1, i - 1) });
-    } else if (/\s/.test(c)) {
-      i++;
-    } else {
-      const start = i;
-      while (i < n && !/[\s()";]/.test(src[i])) i++;
-      toks.push({ t: 'atom', pos: start, v: src.slice(start, i) });
-    }
-  }
-  return toks;
-}
+const readForms = readSexprs;
 
-// The top-level forms of a file as lists that remember their source span.
-function readForms(src) {
-  const stack = [{ items: [] }];
-  for (const tok of tokenize(src)) {
-    if (tok.t === '(') stack.push({ items: [], pos: tok.pos });
-    else if (tok.t === ')') {
-      const l = stack.pop();
-      l.end = tok.pos + 1;
-      if (!stack.length) throw new Error('unbalanced parentheses');
-      stack[stack.length - 1].items.push(l);
-    } else stack[stack.length - 1].items.push(tok);
-  }
-  if (stack.length !== 1) throw new Error('unbalanced parentheses');
-  return stack[0].items;
-}
-
-// WebAssembly text string escapes -> bytes.
-function stringBytes(raw) {
-  const out = [];
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i];
-    if (c !== '\\') {
-      out.push(...Buffer.from(c, 'utf8'));
-      continue;
-    }
-    const d = raw[++i];
-    if (/[0-9a-fA-F]/.test(d)) {
-      out.push(parseInt(raw.substr(i, 2), 16));
-      i++;
-    } else if (d === 'u') {
-      const close = raw.indexOf('}', i);
-      out.push(...Buffer.from(String.fromCodePoint(parseInt(raw.slice(i + 2, close), 16)), 'utf8'));
-      i = close;
-    } else {
-      out.push({ t: 9, n: 10, r: 13, '"': 34, "'": 39, '\\': 92 }[d] ?? d.charCodeAt(0));
-    }
-  }
-  return Buffer.from(out);
-}
-
-const atom = (x) => (x && x.t === 'atom' ? x.v : undefined);
+const atom = (x) => (x && x.kind === 'atom' ? x.text : undefined);
 const isComponent = (f) => f && f.items && atom(f.items[0]) === 'component' && atom(f.items[1]) !== 'instance';
 
 // A component form -> { kind: 'text' | 'binary' | 'quote', text?, bytes? }.
@@ -157,7 +84,7 @@ function payload(src, form) {
     return { kind: 'quote', text: `(component ${text})` };
   }
   // The wast-only `definition` keyword goes; wasm-tools assembles the rest as is.
-  return { kind: 'text', text: src.slice(form.pos, form.end).replace(/^\(component\s+definition\b/, '(component') };
+  return { kind: 'text', text: src.slice(form.start, form.end).replace(/^\(component\s+definition\b/, '(component') };
 }
 
 // ---- Running meldc -----------------------------------------------------------------------------
@@ -202,13 +129,13 @@ async function pool(items, jobs, fn) {
 async function checkValid(o, parse, dir, id, bytes) {
   const inp = join(dir, `${id}.wasm`), o1 = join(dir, `${id}.1.wasm`), o2 = join(dir, `${id}.2.wasm`);
   await writeFile(inp, bytes);
-  let r = await run(o.meldc, [inp, '-o', o1]);
+  let r = await run(o.meldc, ['-passes=', inp, '-o', o1]);
   if (r.code !== 0 || crashed(r)) return { ok: false, why: `valid component refused: ${describe(r)}` };
-  r = await run(o.meldc, [o1, '-o', o2]);
+  r = await run(o.meldc, ['-passes=', o1, '-o', o2]);
   if (r.code !== 0 || crashed(r)) return { ok: false, why: `rewritten component refused: ${describe(r)}` };
   const b1 = await readFile(o1), b2 = await readFile(o2);
   if (!b1.equals(b2)) return { ok: false, why: 'round trip: writing the re-read output gives different bytes' };
-  r = await run(o.meldc, ['-S', inp, '-o', '-']);
+  r = await run(o.meldc, ['-passes=', '-S', inp, '-o', '-']);
   if (r.code !== 0 || crashed(r)) return { ok: false, why: `printer failed: ${describe(r)}` };
   const text = r.stdout;
   let again;
@@ -219,7 +146,7 @@ async function checkValid(o, parse, dir, id, bytes) {
   }
   const inp2 = join(dir, `${id}.printed.wasm`);
   await writeFile(inp2, again);
-  r = await run(o.meldc, ['-S', inp2, '-o', '-']);
+  r = await run(o.meldc, ['-passes=', '-S', inp2, '-o', '-']);
   if (r.code !== 0 || crashed(r)) return { ok: false, why: `re-assembled printed text refused: ${describe(r)}` };
   // `;;` comments are ignored: the core printer reports the size of a core name section there,
   // and wasm-tools re-encodes that section from the printed identifiers.
@@ -231,7 +158,7 @@ async function checkValid(o, parse, dir, id, bytes) {
 async function checkRefused(o, dir, id, bytes, expected) {
   const inp = join(dir, `${id}.wasm`);
   await writeFile(inp, bytes);
-  const r = await run(o.meldc, ['--disable-output', inp]);
+  const r = await run(o.meldc, ['-passes=', '--disable-output', inp]);
   if (crashed(r)) return { ok: false, why: `crashed: ${describe(r)}` };
   if (r.code === 0) return { ok: false, why: `accepted, expected refusal ("${expected}")` };
   if (r.code !== 1 || !/error:/.test(r.stderr)) return { ok: false, why: `bad failure: ${describe(r)}` };
@@ -270,7 +197,7 @@ function docSection(t, lists, nfiles, jco) {
     'parser, binary forms decoded by the runner) and given to meldc:', '');
   out.push('- valid components: `meldc IN -o A` and `meldc A -o B` succeed and A equals B; `meldc -S IN` ' +
     'succeeds, its text assembles with wasm-tools and prints again to the same text;');
-  out.push('- `assert_invalid` and `assert_malformed` components: `meldc --disable-output IN` exits 1 ' +
+  out.push('- `assert_invalid` and `assert_malformed` components: `meldc -passes= --disable-output IN` exits 1 ' +
     'with an `error:` diagnostic (a signal, an exit status of 128 or more, a sanitizer report or a ' +
     'timeout is a crash and fails).', '');
   out.push('A text form the assembler refuses is "not assembled": there are no bytes for meldc to read. ' +
@@ -375,7 +302,7 @@ async function main() {
       else if ((head === 'assert_invalid' || head === 'assert_malformed') && isComponent(f.items[1]))
         cases.push({
           f, comp: f.items[1], kind: head === 'assert_invalid' ? 'invalid' : 'malformed',
-          message: f.items[2]?.t === 'str' ? stringBytes(f.items[2].raw).toString('utf8') : '',
+          message: f.items[2]?.kind === 'str' ? stringBytes(f.items[2].raw).toString('utf8') : '',
         });
     }
     const dir = join(work, rel.replace(/[/.]/g, '_'));
@@ -399,7 +326,7 @@ async function main() {
     });
     for (let i = 0; i < cases.length; i++) {
       const c = cases[i], res = results[i], cc = t.cases[c.kind];
-      const line = src.slice(0, c.f.pos).split('\n').length;
+      const line = src.slice(0, c.f.start).split('\n').length;
       const where = `${rel}:${line}`;
       const what = c.kind === 'valid' ? 'component' : `assert_${c.kind}`;
       cc.n++;

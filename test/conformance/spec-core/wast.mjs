@@ -9,123 +9,16 @@
 //               decoded bytes in `bytes`) or 'quote' (`(module quote "..")`, joined in `quote`)
 // Actions and the assertions on them (assert_return, assert_trap on an invoke, ...) are skipped.
 //
-// Lexical rules (WebAssembly text format, 6.3): `;;` comments to end of line, `(; ;)` block
-// comments that nest, strings in double quotes with \t \n \r \" \' \\ \hh and \u{hex} escapes.
+// The lexical layer (tokens, strings, lines) is the shared reader in ../lib/wast-reader.mjs.
 
-class WastError extends Error {}
+import { headOf as head, lineMapper as lineMap, readSexprs, stringBytes, WastError } from '../lib/wast-reader.mjs';
 
-// Splits the text into tokens: '(' and ')' with their offsets, strings, and other atoms.
-function tokenize(src) {
-  const toks = [];
-  let i = 0;
-  const n = src.length;
-  while (i < n) {
-    const c = src[i];
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
-    if (c === ';' && src[i + 1] === ';') {
-      while (i < n && src[i] !== '\n' && src[i] !== '\r') i++;
-      continue;
-    }
-    if (c === '(' && src[i + 1] === ';') {
-      let depth = 0;
-      const start = i;
-      while (i < n) {
-        if (src[i] === '(' && src[i + 1] === ';') { depth++; i += 2; }
-        else if (src[i] === ';' && src[i + 1] === ')') { depth--; i += 2; if (depth === 0) break; }
-        else i++;
-      }
-      if (depth !== 0) throw new WastError(`unterminated block comment at offset ${start}`);
-      continue;
-    }
-    if (c === '(' || c === ')') { toks.push({ kind: c, pos: i }); i++; continue; }
-    if (c === '"') {
-      const start = i++;
-      while (i < n && src[i] !== '"') i += src[i] === '\\' ? 2 : 1;
-      if (i >= n) throw new WastError(`unterminated string at offset ${start}`);
-      i++;
-      toks.push({ kind: 'str', pos: start, raw: src.slice(start + 1, i - 1) });
-      continue;
-    }
-    const start = i;
-    while (i < n && !' \t\n\r()";'.includes(src[i])) i++;
-    if (i === start) throw new WastError(`unexpected character '${c}' at offset ${start}`);
-    toks.push({ kind: 'atom', pos: start, text: src.slice(start, i) });
-  }
-  return toks;
-}
-
-// The bytes a string literal denotes.
-export function stringBytes(raw) {
-  const out = [];
-  const enc = new TextEncoder();
-  for (let i = 0; i < raw.length;) {
-    const c = raw[i];
-    if (c !== '\\') {
-      const cp = raw.codePointAt(i);
-      const s = String.fromCodePoint(cp);
-      out.push(...enc.encode(s));
-      i += s.length;
-      continue;
-    }
-    const e = raw[i + 1];
-    i += 2;
-    if (e === 't') out.push(9);
-    else if (e === 'n') out.push(10);
-    else if (e === 'r') out.push(13);
-    else if (e === '"' || e === "'" || e === '\\') out.push(e.charCodeAt(0));
-    else if (e === 'u') {
-      const close = raw.indexOf('}', i);
-      if (raw[i] !== '{' || close < 0) throw new WastError(`bad \\u escape in string`);
-      out.push(...enc.encode(String.fromCodePoint(parseInt(raw.slice(i + 1, close).replace(/_/g, ''), 16))));
-      i = close + 1;
-    } else if (/[0-9a-fA-F]/.test(e) && /[0-9a-fA-F]/.test(raw[i])) {
-      out.push(parseInt(e + raw[i], 16));
-      i++;
-    } else throw new WastError(`bad escape '\\${e}' in string`);
-  }
-  return Uint8Array.from(out);
-}
-
-// Parses tokens into nested lists, keeping each list's source range.
-function parseLists(src, toks) {
-  const top = [];
-  const stack = [];
-  for (const t of toks) {
-    if (t.kind === '(') {
-      const node = { kind: 'list', start: t.pos, end: -1, items: [] };
-      (stack.length ? stack[stack.length - 1].items : top).push(node);
-      stack.push(node);
-    } else if (t.kind === ')') {
-      const node = stack.pop();
-      if (!node) throw new WastError(`unbalanced ')' at offset ${t.pos}`);
-      node.end = t.pos + 1;
-    } else {
-      if (!stack.length) throw new WastError(`token outside a command at offset ${t.pos}`);
-      stack[stack.length - 1].items.push(t);
-    }
-  }
-  if (stack.length) throw new WastError(`unclosed '(' at offset ${stack[stack.length - 1].start}`);
+// The script's top-level lists (a stray token outside a command is an error here).
+function parseLists(src) {
+  const top = readSexprs(src);
+  const stray = top.find((n) => n.kind !== 'list');
+  if (stray) throw new WastError(`token outside a command at offset ${stray.pos}`);
   return top;
-}
-
-function head(list) {
-  const h = list.items[0];
-  return h && h.kind === 'atom' ? h.text : null;
-}
-
-// Maps a source offset to its 1-based line number.
-function lineMap(src) {
-  const starts = [0];
-  for (let i = 0; i < src.length; i++) if (src.charCodeAt(i) === 10) starts.push(i + 1);
-  return (pos) => {
-    let lo = 0, hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
 }
 
 // Describes a `(module ...)` list: its form, name and contents.
@@ -162,7 +55,7 @@ const FIELDS = new Set(['type', 'import', 'func', 'table', 'memory', 'global', '
 export function extractWast(src) {
   const cmds = [];
   const lineOf = lineMap(src);
-  const lists = parseLists(src, tokenize(src));
+  const lists = parseLists(src);
   if (lists.length && lists.every((l) => FIELDS.has(head(l)))) {
     const text = '(module ' + lists.map((l) => src.slice(l.start, l.end)).join(' ') + ')';
     return [{ line: lineOf(lists[0].start), type: 'module', moduleForm: 'text', text }];
@@ -184,4 +77,4 @@ export function extractWast(src) {
   return cmds;
 }
 
-export { WastError };
+export { stringBytes, WastError };
