@@ -197,18 +197,21 @@ typedef struct MeldFunc {
   MeldInstr *instrs;
   uint32_t ninstrs, capinstrs;
   bool decoded;
+  uint32_t origin; /* fusion: the component instance it came from (MELD_NONE otherwise) */
 } MeldFunc;
 
 typedef struct MeldTable {
   MeldValType elem; /* MELD_FUNCREF or MELD_EXTERNREF */
   MeldLimits limits;
   uint32_t import;
+  uint32_t origin; /* as MeldFunc.origin */
   uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldTable;
 
 typedef struct MeldMemory {
   MeldLimits limits; /* in 64 KiB pages */
   uint32_t import;
+  uint32_t origin; /* as MeldFunc.origin */
   uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldMemory;
 
@@ -217,6 +220,7 @@ typedef struct MeldGlobal {
   bool mut;
   MeldExpr init; /* empty for imports */
   uint32_t import;
+  uint32_t origin; /* as MeldFunc.origin */
   uint64_t at; /* file offset of its encoding (MELD_NO_OFFSET when a pass made it) */
 } MeldGlobal;
 
@@ -365,6 +369,11 @@ typedef struct MeldModule {
   uint32_t ncustoms, capcustoms;
   MeldNames names;
 
+  /* Indices held outside the module (fusion records, ...) that renumbering must keep right:
+   * meld_module_remap rewrites them too (to MELD_NONE when the entity is removed). */
+  struct MeldTrackedRef *tracked;
+  uint32_t ntracked, captracked;
+
   /* Where the module came from, for diagnostics. */
   const char *file;
   uint64_t base_offset; /* offset of the module's first byte within `file` */
@@ -372,6 +381,11 @@ typedef struct MeldModule {
    * empty section again so that an unmodified module round-trips byte for byte. */
   uint32_t present_sections;
 } MeldModule;
+
+typedef struct MeldTrackedRef {
+  uint8_t space; /* MeldSpace (declared below) */
+  uint32_t *slot;
+} MeldTrackedRef;
 
 /* ---- Creating and editing ---- */
 
@@ -480,6 +494,17 @@ uint32_t meld_instr_refs(MeldInstr *in, MeldIndexRef refs[2]);
  * (asserted). */
 bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
                        const uint32_t *const maps[MELD_NUM_SPACES]);
+
+/* Registers an index held outside the module (in a structure that outlives renumbering) so that
+ * meld_module_remap keeps it right.  False on allocation failure. */
+bool meld_module_track(MeldModule *m, MeldArena *arena, MeldSpace space, uint32_t *slot);
+
+/* Re-encodes a raw expression (instruction bytes through the final end) with every module
+ * index mapped through `maps` (NULL: unchanged), appending to `out`.  Instructions without
+ * index immediates are copied byte for byte; those with are re-encoded canonically.  Used to
+ * merge modules without decoding bodies into arrays.  Reports malformed code like the decoder. */
+bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
+                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out);
 
 /* Encodes one instruction / an instruction sequence in canonical form. */
 void meld_encode_instr(MeldBuf *out, const MeldInstr *in);

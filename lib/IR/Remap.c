@@ -192,6 +192,17 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
       remap_expr(&d->offset, maps);
     }
   }
+  /* References held outside the module: removal reads MELD_NONE. */
+  {
+    const uint32_t counts[MELD_NUM_SPACES] = {m->nfuncs,  m->ntables, m->nmemories, m->nglobals,
+                                              m->ntypes,  m->nelems,  m->ndatas};
+    for (uint32_t i = 0; i < m->ntracked; i++) {
+      const MeldTrackedRef *t = &m->tracked[i];
+      const uint32_t *map = maps[t->space];
+      if (!map || *t->slot == MELD_NONE) continue;
+      *t->slot = *t->slot < counts[t->space] ? map[*t->slot] : MELD_NONE;
+    }
+  }
   MeldNames *nm = &m->names;
   remap_name_map(&nm->funcs, fmap, m->nfuncs);
   remap_indirect_map(&nm->locals, fmap, m->nfuncs);
@@ -203,4 +214,46 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
   remap_name_map(&nm->elems, emap, m->nelems);
   remap_name_map(&nm->datas, dmap, m->ndatas);
   return true;
+}
+
+bool meld_module_track(MeldModule *m, MeldArena *arena, MeldSpace space, uint32_t *slot) {
+  MeldTrackedRef *t = MELD_PUSH(arena, m->tracked, m->ntracked, m->captracked);
+  if (!t) return false;
+  t->space = (uint8_t)space;
+  t->slot = slot;
+  return true;
+}
+
+bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
+                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out) {
+  const uint8_t *p = code, *end = code + size;
+  MeldArena labels;
+  meld_arena_init(&labels, ctx->alloc, 4096);
+  bool ok = true;
+  while (p < end) {
+    const uint8_t *at = p;
+    MeldArenaMark mark = meld_arena_mark(&labels);
+    MeldInstr in;
+    const char *err = NULL;
+    if (!meld_decode_instr(&p, end, &labels, &in, &err)) {
+      meld_error(ctx, file, offset + (uint64_t)(p - code), "%s", err);
+      ok = false;
+      break;
+    }
+    MeldIndexRef refs[2];
+    uint32_t k = meld_instr_refs(&in, refs);
+    bool change = false;
+    for (uint32_t r = 0; r < k; r++) {
+      const uint32_t *map = maps[refs[r].space];
+      if (map && map[*refs[r].slot] != *refs[r].slot) {
+        *refs[r].slot = map_index(map, *refs[r].slot);
+        change = true;
+      }
+    }
+    if (change) meld_encode_instr(out, &in);
+    else meld_buf_bytes(out, at, (size_t)(p - at));
+    meld_arena_release(&labels, mark);
+  }
+  meld_arena_free(&labels);
+  return ok && !out->oom;
 }

@@ -23,35 +23,39 @@ void meld_unit_free(MeldUnit *u) {
 
 bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t len) {
   MeldContext *ctx = u->ctx;
-  if (u->ninputs > 0) {
-    meld_free(ctx->alloc, data, len);
-    meld_error(ctx, name, MELD_NO_OFFSET,
-               "more than one input: fusing several inputs needs the 'resolve' pass, which this "
-               "version of meldc does not have");
-    return false;
-  }
   MeldInput *in = MELD_PUSH(&u->arena, u->inputs, u->ninputs, u->capinputs);
   if (!in) {
     meld_free(ctx->alloc, data, len);
     meld_error(ctx, name, MELD_NO_OFFSET, "out of memory");
     return false;
   }
+  memset(in, 0, sizeof *in);
   in->file = name;
   in->data = data;
   in->len = len;
   in->kind = meld_binary_kind(data, len);
-  switch (in->kind) {
-  case MELD_BINARY_COMPONENT:
-    if (!meld_component_read(ctx, &u->arena, name, 0, data, len, &u->component)) return false;
-    u->props = MELD_PROP_COMPONENT;
-    return true;
-  case MELD_BINARY_CORE:
-  case MELD_BINARY_UNKNOWN: /* the core reader explains what is wrong with the preamble */
-    if (!meld_core_read(ctx, &u->arena, name, 0, data, len, &u->module)) return false;
-    u->props = MELD_PROP_CORE;
+  if (in->kind == MELD_BINARY_COMPONENT) {
+    if (u->module) {
+      meld_error(ctx, name, MELD_NO_OFFSET,
+                 "cannot fuse a component with the core module %s: give only components",
+                 u->inputs[0].file);
+      return false;
+    }
+    if (!meld_component_read(ctx, &u->arena, name, 0, data, len, &in->component)) return false;
+    if (!u->component) u->component = in->component;
+    u->props = MELD_PROP_COMPONENT | MELD_PROP_ADAPTED;
     return true;
   }
-  return false;
+  /* A core module (or something the core reader will explain is neither). */
+  if (u->ninputs > 1) {
+    meld_error(ctx, name, MELD_NO_OFFSET,
+               "a core module must be the only input (several inputs are components to fuse)");
+    return false;
+  }
+  if (!meld_core_read(ctx, &u->arena, name, 0, data, len, &in->module)) return false;
+  u->module = in->module;
+  u->props = MELD_PROP_CORE | MELD_PROP_ADAPTED;
+  return true;
 }
 
 bool meld_unit_read_file(MeldUnit *u, const char *path) {
@@ -67,14 +71,21 @@ bool meld_unit_read_file(MeldUnit *u, const char *path) {
 
 bool meld_unit_verify(MeldUnit *u) {
   if (u->module) return meld_core_verify(u->ctx, u->module);
-  if (u->component) return meld_component_verify(u->ctx, u->component);
-  return true;
+  bool ok = true;
+  for (uint32_t i = 0; i < u->ninputs; i++)
+    if (u->inputs[i].component) ok = meld_component_verify(u->ctx, u->inputs[i].component) && ok;
+  return ok;
 }
 
 bool meld_unit_emit(MeldUnit *u, MeldEmitKind kind, MeldBuf *out) {
   if (u->module)
     return kind == MELD_EMIT_WAT ? meld_core_print(u->ctx, u->module, out)
                                  : meld_core_write(u->ctx, u->module, out);
+  if (u->ninputs > 1) {
+    meld_error(u->ctx, NULL, MELD_NO_OFFSET,
+               "%u components are not one program until fused: run 'resolve'", u->ninputs);
+    return false;
+  }
   if (u->component)
     return kind == MELD_EMIT_WAT ? meld_component_print(u->ctx, u->component, out)
                                  : meld_component_write(u->ctx, u->component, out);

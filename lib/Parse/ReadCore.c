@@ -153,6 +153,7 @@ static bool read_import_section(Reader *r) {
       f->at = im->at;
       CHECK(meld_br_u32(&r->in, &f->type, "import type index"));
       f->import = i;
+      f->origin = MELD_NONE;
       f->codeoffset = MELD_NO_OFFSET;
       im->index = m->nimportfuncs++;
       break;
@@ -165,6 +166,7 @@ static bool read_import_section(Reader *r) {
       CHECK(read_reftype(r, &t->elem, "imported table"));
       CHECK(read_limits(r, &t->limits, false, "imported table limits"));
       t->import = i;
+      t->origin = MELD_NONE;
       im->index = m->nimporttables++;
       break;
     }
@@ -175,6 +177,7 @@ static bool read_import_section(Reader *r) {
       mem->at = im->at;
       CHECK(read_limits(r, &mem->limits, true, "imported memory limits"));
       mem->import = i;
+      mem->origin = MELD_NONE;
       im->index = m->nimportmemories++;
       break;
     }
@@ -191,6 +194,7 @@ static bool read_import_section(Reader *r) {
       if (mut > 1) return meld_br_error_at(&r->in, mat, "malformed mutability 0x%02x", mut);
       g->mut = mut;
       g->import = i;
+      g->origin = MELD_NONE;
       im->index = m->nimportglobals++;
       break;
     }
@@ -217,6 +221,7 @@ static bool read_function_section(Reader *r) {
     f->at = meld_br_offset(&r->in, r->in.p);
     CHECK(meld_br_u32(&r->in, &f->type, "function type index"));
     f->import = MELD_NONE;
+    f->origin = MELD_NONE;
     f->codeoffset = MELD_NO_OFFSET;
     m->nfuncs++;
   }
@@ -242,6 +247,7 @@ static bool read_table_section(Reader *r) {
     CHECK(read_reftype(r, &t->elem, "table element type"));
     CHECK(read_limits(r, &t->limits, false, "table limits"));
     t->import = MELD_NONE;
+    t->origin = MELD_NONE;
     m->ntables++;
   }
   return true;
@@ -261,6 +267,7 @@ static bool read_memory_section(Reader *r) {
     mem->at = meld_br_offset(&r->in, r->in.p);
     CHECK(read_limits(r, &mem->limits, true, "memory limits"));
     mem->import = MELD_NONE;
+    mem->origin = MELD_NONE;
     m->nmemories++;
   }
   return true;
@@ -286,6 +293,7 @@ static bool read_global_section(Reader *r) {
     g->mut = mut;
     CHECK(read_const_expr(r, &g->init, "global initializer"));
     g->import = MELD_NONE;
+    g->origin = MELD_NONE;
     m->nglobals++;
   }
   return true;

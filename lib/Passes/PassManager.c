@@ -152,7 +152,8 @@ typedef struct PropInfo {
 
 static const PropInfo props_table[] = {
     {MELD_PROP_CORE, "a core module", "resolve"},
-    {MELD_PROP_COMPONENT, "a component", NULL},
+    {MELD_PROP_COMPONENT, "components", NULL},
+    {MELD_PROP_ADAPTED, "every cross-component call adapted", "adapter"},
 };
 
 static bool check_requirements(MeldUnit *u, const MeldPipeline *p) {

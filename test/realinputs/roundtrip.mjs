@@ -167,7 +167,7 @@ async function roundTrip(o, input, work) {
   const a = join(work, `${stem}.out1.wasm`), b = join(work, `${stem}.out2.wasm`);
   input.out = a;
 
-  let r = await run(o.meldc, [input.file, '-o', a]);
+  let r = await run(o.meldc, ['-passes=', input.file, '-o', a]);
   let bad = crashed(r);
   if (bad) return `meldc IN -o OUT: ${bad}`;
   if (r.code !== 0) return `meldc refused it: ${firstLine(r.stderr)}`;
@@ -178,7 +178,7 @@ async function roundTrip(o, input, work) {
   input.sizes = [inBytes.length, outBytes.length];
   if (o.requireIdentical && input.diff >= 0) return `output differs from the input at byte 0x${input.diff.toString(16)}`;
 
-  r = await run(o.meldc, [a, '-o', b]);
+  r = await run(o.meldc, ['-passes=', a, '-o', b]);
   bad = crashed(r);
   if (bad) return `reading its own output: ${bad}`;
   if (r.code !== 0) return `meldc refused its own output: ${firstLine(r.stderr)}`;

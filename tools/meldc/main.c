@@ -10,6 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* What runs when components are given and -passes= is not. */
+#define DEFAULT_FUSION_PIPELINE "resolve,adapter,dce"
+
 typedef struct Options {
   const char **inputs;
   int ninputs;
@@ -22,14 +25,17 @@ typedef struct Options {
   bool help;
   bool version;
   bool time_passes;
+  bool explain;
+  const char *emit_abi;
   MeldPassManagerOptions pm;
 } Options;
 
 static void print_help(void) {
   printf("OVERVIEW: meldc - WebAssembly component fusion compiler\n\n"
-         "USAGE: meldc [options] <input.wasm>\n\n"
-         "Reads a core module or a component, verifies it, runs the passes named by -passes=\n"
-         "in that order, verifies the result and writes it.\n\n"
+         "USAGE: meldc [options] <input.wasm>...\n\n"
+         "Reads a core module, or one or more components, verifies them, runs the passes named\n"
+         "by -passes= in that order, verifies the result and writes it.  Components are fused by\n"
+         "default: without -passes= they run the pipeline %s.\n\n"
          "OPTIONS:\n"
          "  -passes=<pipeline>        Passes to run, comma-separated, with optional parameters:\n"
          "                            -passes=dce,strip<debug>\n"
@@ -47,14 +53,31 @@ static void print_help(void) {
          "  --time-passes             Report the time taken by reading, verifying, each pass\n"
          "                            and writing\n"
          "  --verify-each             Run the verifier after every pass\n"
+         "  --explain                 After fusing, say what became of every cross-component\n"
+         "                            call, host import and export (standard error)\n"
+         "  --emit-abi=<file>         After fusing, write the host interface (exports, imports,\n"
+         "                            their types and canonical options) as JSON\n"
          "  --version                 Print the version\n"
          "  --help                    Print this help\n\n"
-         "PASSES:\n");
+         "PASSES:\n",
+         DEFAULT_FUSION_PIPELINE);
   for (uint32_t i = 0; i < meld_npasses; i++)
     printf("  %-24s  %s\n", meld_passes[i].name, meld_passes[i].summary);
   printf("\nThe verifier always runs after reading and before writing. Errors are reported as\n"
          "'file:0xOFFSET: error: message'; on any error meldc exits with status 1 and writes\n"
          "no output file.\n");
+}
+
+/* Are the inputs components (only the preamble is read)? With no inputs, the question is what
+ * the default pipeline is, so yes. */
+static bool inputs_are_components(const Options *o) {
+  if (o->ninputs == 0) return true;
+  FILE *f = fopen(o->inputs[0], "rb");
+  if (!f) return false; /* reading it reports the error */
+  uint8_t pre[8];
+  size_t n = fread(pre, 1, sizeof pre, f);
+  fclose(f);
+  return meld_binary_kind(pre, n) == MELD_BINARY_COMPONENT;
 }
 
 static void print_passes(void) {
@@ -127,6 +150,10 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
       o->time_passes = true;
     } else if (opt_is(a, "verify-each", NULL)) {
       o->pm.verify_each = true;
+    } else if (opt_is(a, "explain", NULL)) {
+      o->explain = true;
+    } else if (opt_is(a, "emit-abi", &v)) {
+      o->emit_abi = v;
     } else if (opt_is(a, "help", NULL) || strcmp(a, "-h") == 0) {
       o->help = true;
     } else if (opt_is(a, "version", NULL)) {
@@ -245,8 +272,14 @@ int main(int argc, char **argv) {
     status = 0;
     goto done;
   }
+  if (o.ninputs == 0 && !o.print_pipeline) {
+    meld_error(&ctx, NULL, MELD_NO_OFFSET, "no input files (see --help)");
+    goto done;
+  }
   MeldPipeline pipeline = {NULL, 0, 0};
-  if (o.passes && !meld_pipeline_parse(&ctx, &arena, o.passes, &pipeline)) goto done;
+  const char *passes = o.passes;
+  if (!passes && inputs_are_components(&o)) passes = DEFAULT_FUSION_PIPELINE;
+  if (passes && !meld_pipeline_parse(&ctx, &arena, passes, &pipeline)) goto done;
   if (o.print_pipeline) {
     MeldBuf b;
     meld_buf_init(&b, ctx.alloc);
@@ -260,18 +293,12 @@ int main(int argc, char **argv) {
     meld_error(&ctx, NULL, MELD_NO_OFFSET, "no input files (see --help)");
     goto done;
   }
-  if (o.ninputs > 1) {
-    meld_error(&ctx, NULL, MELD_NO_OFFSET,
-               "%d input files: fusing several inputs needs the 'resolve' pass, which this "
-               "version of meldc does not have",
-               o.ninputs);
-    goto done;
-  }
 
   MeldTimings timings = {&arena, NULL, 0, 0};
   if (o.time_passes) o.pm.timings = &timings;
   double t0 = meld_now();
-  if (!meld_unit_read_file(&unit, o.inputs[0])) goto done;
+  for (int i = 0; i < o.ninputs; i++)
+    if (!meld_unit_read_file(&unit, o.inputs[i])) goto done;
   double t1 = meld_now();
   if (!meld_unit_verify(&unit)) goto done;
   double t2 = meld_now();
@@ -289,6 +316,28 @@ int main(int argc, char **argv) {
       }
       if (o.time_passes) meld_timings_add(&timings, "verifier", 8, meld_now() - t3);
     }
+  }
+  if ((o.explain || o.emit_abi) && !unit.fusion) {
+    meld_error(&ctx, NULL, MELD_NO_OFFSET, "%s describes fusion, and nothing was fused",
+               o.explain ? "--explain" : "--emit-abi");
+    goto done;
+  }
+  if (o.explain) {
+    MeldBuf b;
+    meld_buf_init(&b, ctx.alloc);
+    meld_fusion_explain(unit.module, unit.fusion, &b);
+    if (b.len) fwrite(b.data, 1, b.len, stderr);
+    meld_buf_free(&b);
+  }
+  if (o.emit_abi) {
+    MeldBuf b;
+    meld_buf_init(&b, ctx.alloc);
+    meld_fusion_abi_json(unit.module, unit.fusion, &b);
+    Output abi;
+    bool ok = output_open(&ctx, &abi, o.emit_abi, &b, false) && output_commit(&ctx, &abi, &b);
+    if (!ok) output_abandon(&abi);
+    meld_buf_free(&b);
+    if (!ok) goto done;
   }
   if (!o.disable_output) {
     double t4 = meld_now();

@@ -1,7 +1,7 @@
 ;; Every canon form prints with its immediates and options (Binary.md "Canonical Definitions").
 ;; A lift defines a func, every other form a core func.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
-;; RUN: %meldc -S %t.wasm -o - | FileCheck %s
+;; RUN: %meldc -passes= -S %t.wasm -o - | FileCheck %s
 ;; CHECK:      (func $run (;1;) (type 1) (canon lift (core func $run-core) (memory $mem) (realloc $realloc) string-encoding=utf16 (post-return $post)))
 ;; CHECK:      (core func $log-core (;3;) (canon lower (func $log) (memory $mem) string-encoding=latin1+utf16))
 ;; CHECK:      (core func (;4;) (canon resource.new $R))

@@ -1,7 +1,7 @@
 ;; Component and instance types print as blocks; their declarations number their own index
 ;; spaces (imports and exports included) and refer by index.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
-;; RUN: %meldc -S %t.wasm -o - | FileCheck %s --match-full-lines --strict-whitespace
+;; RUN: %meldc -passes= -S %t.wasm -o - | FileCheck %s --match-full-lines --strict-whitespace
 ;; CHECK:(component
 ;; CHECK-NEXT:  (type (;0;)
 ;; CHECK-NEXT:    (component

@@ -1,7 +1,7 @@
 ;; The text form of every defined value type, function type and resource type (Explainer.md
 ;; "Type Definitions"), each with its index comment, references by index or by identifier.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
-;; RUN: %meldc -S %t.wasm -o - | FileCheck %s --match-full-lines --strict-whitespace
+;; RUN: %meldc -passes= -S %t.wasm -o - | FileCheck %s --match-full-lines --strict-whitespace
 ;; CHECK:(component
 ;; CHECK-NEXT:  (type $s (;0;) string)
 ;; CHECK-NEXT:  (type $rec (;1;) (record (field "a" u8) (field "b" $s)))

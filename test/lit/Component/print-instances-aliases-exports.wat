@@ -2,7 +2,7 @@
 ;; modules (printed by the core printer, re-headed `(core module`), imports with attributes and
 ;; exports with ascribed types, all in section order with their index comments.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
-;; RUN: %meldc -S %t.wasm -o - | FileCheck %s --match-full-lines --strict-whitespace
+;; RUN: %meldc -passes= -S %t.wasm -o - | FileCheck %s --match-full-lines --strict-whitespace
 ;; CHECK:(component $top
 ;; CHECK-NEXT:  (type (;0;) (func))
 ;; CHECK-NEXT:  (import "log" (external-id "console.log") (func $log (;0;) (type 0)))

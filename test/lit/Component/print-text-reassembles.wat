@@ -1,8 +1,8 @@
 ;; The printed text is wasm-tools syntax: it assembles again and prints identically.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
-;; RUN: %meldc -S %t.wasm -o %t.wat
+;; RUN: %meldc -passes= -S %t.wasm -o %t.wat
 ;; RUN: %wasm-tools parse %t.wat -o %t.again.wasm
-;; RUN: %meldc -S %t.again.wasm -o %t.again.wat
+;; RUN: %meldc -passes= -S %t.again.wasm -o %t.again.wat
 ;; RUN: diff %t.wat %t.again.wat
 (component $outer
   (type $t (record (field "a" u32)))

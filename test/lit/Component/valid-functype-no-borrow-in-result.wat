@@ -1,6 +1,6 @@
 ;; Binary.md: function results may not contain `borrow`, however deep.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
-;; RUN: not %meldc --disable-output %t.wasm 2>&1 | FileCheck %s
+;; RUN: not %meldc -passes= --disable-output %t.wasm 2>&1 | FileCheck %s
 ;; CHECK: error: function result cannot contain a `borrow` type
 (component
   (type $R (resource (rep i32)))
