@@ -262,14 +262,14 @@ bool meld_abi_has_async(const MeldValTy *t) {
 }
 
 void meld_abi_core_sig(const MeldFuncSig *sig, MeldAbiContext context, MeldCoreSig *out) {
-  MeldValType params[MELD_MAX_FLAT_PARAMS];
+  MeldValType params[MELD_MAX_FLAT_PARAMS] = {0};
   uint32_t np = 0;
   for (uint32_t i = 0; i < sig->nparams; i++) {
     uint32_t k = np < MELD_MAX_FLAT_PARAMS ? MELD_MAX_FLAT_PARAMS - np : 0;
     np += meld_abi_flatten(sig->params[i], params + (np < MELD_MAX_FLAT_PARAMS ? np : 0),
                            np < MELD_MAX_FLAT_PARAMS ? k : 0);
   }
-  MeldValType results[MELD_MAX_FLAT_RESULTS];
+  MeldValType results[MELD_MAX_FLAT_RESULTS] = {0};
   uint32_t nr = sig->result ? meld_abi_flatten(sig->result, results, MELD_MAX_FLAT_RESULTS) : 0;
   out->params_spilled = np > MELD_MAX_FLAT_PARAMS;
   out->result_spilled = nr > MELD_MAX_FLAT_RESULTS;

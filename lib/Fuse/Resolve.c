@@ -510,7 +510,7 @@ static bool canon_resource_drop(Resolver *R, Scope *s, const MeldCompCanon *cn, 
 
 /* canon lower: a core function slot for component function `fe` called from scope `s`. */
 static bool canon_lower(Resolver *R, Scope *s, const MeldCompCanon *cn, Ent *out) {
-  Ent fe;
+  Ent fe = {0};
   TRY(get(R, s, MELD_SORT_FUNC, cn->func, &fe));
   MeldAbiOpts lower;
   TRY(canon_opts(R, s, cn, &lower));
@@ -1687,8 +1687,8 @@ bool meld_pass_resolve(MeldUnit *u, const MeldPassParams *params) {
   R.arena = &u->arena;
   R.fusion = meld_arena_calloc(&u->arena, 1, sizeof *R.fusion);
   if (!R.fusion) return oom(&R);
-  uint32_t *roots, nroots;
-  MeldModule *fm;
+  uint32_t *roots = NULL, nroots = 0;
+  MeldModule *fm = NULL;
   if (!link_and_evaluate(&R, &roots, &nroots)) return false;
   R.file = u->inputs[0].file;
   if (!assemble(&R, &fm) || !export_roots(&R, fm, roots, nroots) ||
