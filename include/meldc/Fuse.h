@@ -202,6 +202,15 @@ typedef struct MeldFusion {
   uint32_t nexports, capexports;
 } MeldFusion;
 
+/* --emit=component: the fused module wrapped back into a component with the same WIT-level
+ * imports and exports as the program (lib/Fuse/Rewrap.c): the host imports become component
+ * imports of the interfaces they came from, lowered with their callers' options; the host
+ * exports are lifted with their callees' options and exported as the interfaces (or functions)
+ * they were.  The component is built in `arena` and written with meld_component_write. */
+struct MeldComponent;
+bool meld_fusion_component(MeldContext *ctx, MeldArena *arena, const MeldModule *m,
+                           const MeldFusion *f, struct MeldComponent **out);
+
 /* --explain: one line per boundary, host import and export (docs/fusion.md). */
 void meld_fusion_explain(const MeldModule *m, const MeldFusion *f, MeldBuf *out);
 /* --emit-abi: the host interface as JSON (docs/fusion.md, schema version 1). */

@@ -59,7 +59,11 @@ bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t l
 /* Runs the verifier of whichever layer the unit holds. */
 bool meld_unit_verify(MeldUnit *u);
 
-typedef enum MeldEmitKind { MELD_EMIT_WASM, MELD_EMIT_WAT } MeldEmitKind;
+typedef enum MeldEmitKind {
+  MELD_EMIT_WASM,      /* the binary of what the unit holds */
+  MELD_EMIT_WAT,       /* its text form */
+  MELD_EMIT_COMPONENT, /* a fused unit wrapped back into a component (Fuse.h) */
+} MeldEmitKind;
 
 /* Appends the program in the requested form to `out`. */
 bool meld_unit_emit(MeldUnit *u, MeldEmitKind kind, MeldBuf *out);

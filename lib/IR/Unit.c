@@ -78,6 +78,17 @@ bool meld_unit_verify(MeldUnit *u) {
 }
 
 bool meld_unit_emit(MeldUnit *u, MeldEmitKind kind, MeldBuf *out) {
+  if (kind == MELD_EMIT_COMPONENT) {
+    if (!u->fusion) {
+      meld_error(u->ctx, NULL, MELD_NO_OFFSET,
+                 "--emit=component wraps a fused program back into a component, and nothing was "
+                 "fused: give components");
+      return false;
+    }
+    MeldComponent *c;
+    return meld_fusion_component(u->ctx, &u->arena, u->module, u->fusion, &c) &&
+           meld_component_write(u->ctx, c, out);
+  }
   if (u->module)
     return kind == MELD_EMIT_WAT ? meld_core_print(u->ctx, u->module, out)
                                  : meld_core_write(u->ctx, u->module, out);

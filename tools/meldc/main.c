@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* What runs when components are given and -passes= is not. */
@@ -41,7 +42,9 @@ static void print_help(void) {
          "                            -passes=dce,strip<debug>\n"
          "  -o <file>                 Output file ('-' for standard output, the default)\n"
          "  -S                        Write the text form (same as --emit=wat)\n"
-         "  --emit=<wasm|wat>         Output form: binary (default) or text\n"
+         "  --emit=<wasm|wat|component>\n"
+         "                            Output form: binary (default), text, or (after fusing)\n"
+         "                            the fused module wrapped back into a component\n"
          "  --disable-output          Read, verify and run passes, but write nothing\n"
          "  --print-passes            List the registered passes and their parameters\n"
          "  --print-pipeline-passes   Print the pipeline -passes= selects, then exit\n"
@@ -125,9 +128,10 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
     } else if (opt_is(a, "emit", &v)) {
       if (strcmp(v, "wasm") == 0) o->emit = MELD_EMIT_WASM;
       else if (strcmp(v, "wat") == 0) o->emit = MELD_EMIT_WAT;
+      else if (strcmp(v, "component") == 0) o->emit = MELD_EMIT_COMPONENT;
       else {
-        meld_error(ctx, NULL, MELD_NO_OFFSET, "unknown --emit kind '%s' (expected wasm or wat)",
-                   v);
+        meld_error(ctx, NULL, MELD_NO_OFFSET,
+                   "unknown --emit kind '%s' (expected wasm, wat or component)", v);
         return false;
       }
     } else if (opt_is(a, "disable-output", NULL)) {
@@ -200,6 +204,12 @@ static bool output_open(MeldContext *ctx, Output *o, const char *path, MeldBuf *
   if (!o->tmp) return false;
   snprintf(o->tmp, n, "%s.tmp-XXXXXX", path);
   int fd = mkstemp(o->tmp);
+  /* mkstemp makes the file 0600; an output gets the usual 0666 less the umask. */
+  if (fd >= 0) {
+    mode_t mask = umask(0);
+    umask(mask);
+    fchmod(fd, 0666 & ~mask);
+  }
   if (fd < 0 || !(o->f = fdopen(fd, "wb"))) {
     if (fd >= 0) close(fd);
     meld_error(ctx, path, MELD_NO_OFFSET, "cannot create the output file");
@@ -342,7 +352,7 @@ int main(int argc, char **argv) {
   if (!o.disable_output) {
     double t4 = meld_now();
     Output dest;
-    if (!output_open(&ctx, &dest, o.output ? o.output : "-", &out, o.emit == MELD_EMIT_WASM))
+    if (!output_open(&ctx, &dest, o.output ? o.output : "-", &out, o.emit != MELD_EMIT_WAT))
       goto done;
     if (!meld_unit_emit(&unit, o.emit, &out) || !output_commit(&ctx, &dest, &out)) {
       output_abandon(&dest);

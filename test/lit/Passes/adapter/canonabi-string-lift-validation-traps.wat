@@ -15,6 +15,49 @@
 ;; RUN:   l1:48,0x80000005 l1:52,0x80000001 l1:0,11 | FileCheck %s --check-prefix=EXEC
 ;; REQUIRES: node
 
+;; RUN: %meldc -passes=resolve,adapter %t.wasm -o %t.ir.wasm --print-after=adapter 2>&1 | FileCheck %s --check-prefix=IR
+;; Each string goes through a helper shared by every boundary with the same encodings and memories.
+;; IR:      (func (;4;) (type 1) (param i32 i32) (result i32)
+;; IR-NEXT:   (local i32 i32 i32)
+;; IR-NEXT:   local.get 0
+;; IR-NEXT:   local.get 1
+;; IR-NEXT:   call $meld:string-latin1+utf16-to-utf8-mem1-mem0
+;; IR-NEXT:   local.set 3
+;; IR-NEXT:   local.set 2
+;; IR-NEXT:   local.get 2
+;; IR-NEXT:   local.get 3
+;; IR-NEXT:   call 1
+;; The latin1+utf16 source: the utf16 tag picks the branch; the byte length (2 * units) is
+;; computed in i64 and checked against 2^28 - 1, then the alignment.
+;; IR-LABEL: (func $meld:string-latin1+utf16-to-utf8-mem1-mem0 (;10;) (type 2) (param i32 i32) (result i32 i32)
+;; IR:        local.get 1
+;; IR-NEXT:   i32.const -2147483648
+;; IR-NEXT:   i32.and
+;; IR-NEXT:   if
+;; IR-NEXT:     local.get 1
+;; IR-NEXT:     i32.const 2147483647
+;; IR-NEXT:     i32.and
+;; IR-NEXT:     local.set 2
+;; IR-NEXT:     local.get 2
+;; IR-NEXT:     i64.extend_i32_u
+;; IR-NEXT:     i64.const 1
+;; IR-NEXT:     i64.shl
+;; IR-NEXT:     local.tee 8
+;; IR-NEXT:     i64.const 268435455
+;; IR-NEXT:     i64.gt_u
+;; IR-NEXT:     if
+;; IR-NEXT:       unreachable
+;; IR-NEXT:     end
+;; IR-NEXT:     local.get 8
+;; IR-NEXT:     i32.wrap_i64
+;; IR-NEXT:     local.set 3
+;; IR-NEXT:     local.get 0
+;; IR-NEXT:     i32.const 1
+;; IR-NEXT:     i32.and
+;; IR-NEXT:     if
+;; IR-NEXT:       unreachable
+;; IR-NEXT:     end
+
 ;; CHECK: explain: {{.*}}s8: copy
 ;; CHECK: explain: {{.*}}s16: copy
 ;; CHECK: explain: {{.*}}s8: transcode
