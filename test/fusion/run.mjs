@@ -12,8 +12,8 @@
 // (b) fused: `meldc ROOT OTHERS... -o F.wasm --emit-abi=F.json`, the same exports called
 //     through test/runtime/canon.mjs (a fresh instance per case; values converted between jco's
 //     conventions and canon.mjs's by convert.mjs).  A WASI command is fused with
-//     `--emit=component` instead and run by `jco run`; its exit status, stdout and stderr are
-//     compared.
+//     `--emit=component` instead, transpiled by jco (--multi-memory) and run as `jco run` runs
+//     a command; its exit status, stdout and stderr are compared.
 // A case passes when both give the same outcome for every call: the same value, the same err
 // payload of a result, or a trap (any message) at the same call.  Where jco cannot run an
 // application (latin1+utf16) or is known to stray from CanonicalABI.md (calls marked `spec`), the
@@ -41,7 +41,6 @@ import { fromCanon, toCanon } from './convert.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, '../..');
-const JCO = join(REPO, 'node_modules/@bytecodealliance/jco/dist/jco.js');
 const CANON = join(REPO, 'test/runtime/canon.mjs');
 
 function usage(msg) {
@@ -197,10 +196,18 @@ function runFusedCase(canon, bytes, abi, kase) {
   return outcomes;
 }
 
-async function jcoRun(file, jcoDir) {
-  await rm(jcoDir, { recursive: true, force: true });
-  const r = await run(process.execPath, [JCO, 'run', '--jco-dir', jcoDir, file]);
-  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+async function jcoRun(app, fusedDir, jcoDir) {
+  // What `jco run` does, with --multi-memory (the fused module keeps one memory per component
+  // instance; without it jco transpiles only modules with one): transpile, then call
+  // wasi:cli/run#run from node.
+  const one = { name: app.name, components: [app.components[0]], links: [] };
+  let appDir;
+  try {
+    appDir = await transpileApp(one, fusedDir, jcoDir, { multiMemory: true });
+  } catch (e) {
+    return { status: -1, stdout: '', stderr: `Error: ${firstLine(e)}` };
+  }
+  return runUnfusedCommand(one, appDir);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -308,7 +315,7 @@ async function main() {
       if (!emitComponent) return fused.set(app.name, { pending: 'meldc has no --emit=component yet (meldc --help)' });
       const err = await fuse(o, app, out, ['--emit=component']);
       if (err) fused.set(app.name, { failure: err });
-      else fused.set(app.name, { run: await jcoRun(out, join(dir, 'jco-run')) });
+      else fused.set(app.name, { run: await jcoRun(app, dir, join(dir, 'jco-run')) });
       return;
     }
     const out = join(dir, 'fused.wasm'), abiFile = join(dir, 'fused.json');
