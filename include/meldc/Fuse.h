@@ -200,7 +200,16 @@ typedef struct MeldFusion {
   uint32_t nimports, capimports;
   MeldHostExport *exports;
   uint32_t nexports, capexports;
+  /* Lines passes after `resolve` add for --explain (each without "explain: " and newline),
+   * printed after the boundaries, host imports and exports, in the order they were added. */
+  MeldStr *notes;
+  uint32_t nnotes, capnotes;
 } MeldFusion;
+
+/* Adds a --explain line (printf-style; "explain: " and the newline are added when printed).
+ * Returns false, having reported the error, when out of memory. */
+bool meld_fusion_note(MeldContext *ctx, MeldArena *arena, MeldFusion *f, const char *fmt, ...)
+    MELD_PRINTF(4, 5);
 
 /* --emit=component: the fused module wrapped back into a component with the same WIT-level
  * imports and exports as the program (lib/Fuse/Rewrap.c): the host imports become component

@@ -3,6 +3,9 @@
  */
 #include "meldc/Fuse.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 static const char *how_name(uint8_t how) {
   switch (how) {
   case MELD_ADAPT_DIRECT: return "direct";
@@ -61,6 +64,30 @@ void meld_fusion_explain(const MeldModule *m, const MeldFusion *f, MeldBuf *out)
     put_str(out, h->name);
     meld_buf_cstr(out, "\"\n");
   }
+  for (uint32_t i = 0; i < f->nnotes; i++) {
+    meld_buf_cstr(out, "explain: ");
+    put_str(out, f->notes[i]);
+    meld_buf_byte(out, '\n');
+  }
+}
+
+bool meld_fusion_note(MeldContext *ctx, MeldArena *arena, MeldFusion *f, const char *fmt, ...) {
+  char line[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(line, sizeof line, fmt, ap);
+  va_end(ap);
+  if (n < 0) n = 0;
+  if ((size_t)n >= sizeof line) n = sizeof line - 1;
+  MeldStr *slot = MELD_PUSH(arena, f->notes, f->nnotes, f->capnotes);
+  MeldStr s = {line, (uint32_t)n};
+  if (slot) *slot = meld_str_dup(arena, s);
+  if (!slot || (n && !slot->ptr)) {
+    if (slot) f->nnotes--;
+    meld_error(ctx, NULL, MELD_NO_OFFSET, "out of memory while recording --explain notes");
+    return false;
+  }
+  return true;
 }
 
 /* ---- JSON ---- */
