@@ -29,7 +29,27 @@ typedef struct Options {
   bool explain;
   const char *emit_abi;
   MeldPassManagerOptions pm;
+  /* Driver flags that are parameters of a pass (pass_flags), in command-line order. */
+  struct GivenPassFlag {
+    const struct PassFlag *flag;
+    const char *value; /* NULL for a bare flag */
+  } *pass_flags;
+  int npass_flags;
 } Options;
+
+/* Driver flags that stand for a pass parameter: `--heap-pages=4` adds `heap-pages=4` to every
+ * grow-to-bump of the pipeline (as if written `grow-to-bump<heap-pages=4>`). */
+typedef struct PassFlag {
+  const char *flag;
+  const char *pass;
+  const char *key;
+  bool has_value;
+} PassFlag;
+
+static const PassFlag pass_flags[] = {
+    {"heap-pages", "grow-to-bump", "heap-pages", true},
+    {"grow-fail", "grow-to-bump", "grow-fail", true},
+};
 
 static void print_help(void) {
   printf("OVERVIEW: meldc - WebAssembly component fusion compiler\n\n"
@@ -60,6 +80,10 @@ static void print_help(void) {
          "                            call, host import and export (standard error)\n"
          "  --emit-abi=<file>         After fusing, write the host interface (exports, imports,\n"
          "                            their types and canonical options) as JSON\n"
+         "  --heap-pages=<[M:]N>      grow-to-bump's heap-pages=: reserve N pages for every\n"
+         "                            memory, or for memory M (an index or a fused instance path)\n"
+         "  --grow-fail=<fail|trap>   grow-to-bump's grow-fail=: past the reservation memory.grow\n"
+         "                            returns -1 (fail, the default) or traps\n"
          "  --version                 Print the version\n"
          "  --help                    Print this help\n\n"
          "PASSES:\n",
@@ -106,11 +130,56 @@ static bool opt_is(const char *arg, const char *name, const char **value) {
   return arg[n] == 0;
 }
 
+/* Adds the parameters the pass flags stand for to the pipeline's entries; a flag whose pass the
+ * pipeline does not run is an error (it would do nothing). */
+static bool apply_pass_flags(MeldContext *ctx, MeldArena *arena, const Options *o,
+                             MeldPipeline *p) {
+  for (int i = 0; i < o->npass_flags; i++) {
+    const PassFlag *f = o->pass_flags[i].flag;
+    const char *value = o->pass_flags[i].value;
+    bool used = false;
+    for (uint32_t e = 0; e < p->nitems; e++) {
+      MeldPipelineEntry *en = &p->items[e];
+      if (strcmp(en->pass->name, f->pass) != 0) continue;
+      MeldPassParam *items =
+          meld_arena_alloc(arena, (size_t)(en->params.nitems + 1) * sizeof *items);
+      if (!items) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "out of memory");
+        return false;
+      }
+      if (en->params.nitems) memcpy(items, en->params.items, en->params.nitems * sizeof *items);
+      MeldPassParam *np = &items[en->params.nitems];
+      np->key = meld_str(f->key);
+      np->value = meld_str(value ? value : "");
+      np->has_value = value != NULL;
+      en->params.items = items;
+      en->params.nitems++;
+      used = true;
+    }
+    if (!used) {
+      meld_error(ctx, NULL, MELD_NO_OFFSET,
+                 "--%s is a parameter of the '%s' pass, which the pipeline does not run", f->flag,
+                 f->pass);
+      return false;
+    }
+  }
+  return true;
+}
+
 static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
   o->inputs = calloc((size_t)argc, sizeof *o->inputs);
-  if (!o->inputs) return false;
+  o->pass_flags = calloc((size_t)argc, sizeof *o->pass_flags);
+  if (!o->inputs || !o->pass_flags) return false;
   for (int i = 1; i < argc; i++) {
-    const char *a = argv[i], *v;
+    const char *a = argv[i], *v = NULL;
+    const PassFlag *pf = NULL;
+    for (size_t k = 0; k < sizeof pass_flags / sizeof pass_flags[0] && !pf; k++)
+      if (opt_is(a, pass_flags[k].flag, pass_flags[k].has_value ? &v : NULL)) pf = &pass_flags[k];
+    if (pf) {
+      o->pass_flags[o->npass_flags].flag = pf;
+      o->pass_flags[o->npass_flags++].value = v;
+      continue;
+    }
     if (a[0] != '-' || a[1] == 0) {
       o->inputs[o->ninputs++] = a;
     } else if (strcmp(a, "-o") == 0) {
@@ -290,6 +359,7 @@ int main(int argc, char **argv) {
   const char *passes = o.passes;
   if (!passes && inputs_are_components(&o)) passes = DEFAULT_FUSION_PIPELINE;
   if (passes && !meld_pipeline_parse(&ctx, &arena, passes, &pipeline)) goto done;
+  if (!apply_pass_flags(&ctx, &arena, &o, &pipeline)) goto done;
   if (o.print_pipeline) {
     MeldBuf b;
     meld_buf_init(&b, ctx.alloc);
@@ -371,5 +441,6 @@ done:
   meld_unit_free(&unit);
   meld_context_free(&ctx);
   free(o.inputs);
+  free(o.pass_flags);
   return status;
 }
