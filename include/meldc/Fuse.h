@@ -120,6 +120,14 @@ typedef struct MeldCoreSig {
 typedef enum { MELD_CONTEXT_LIFT, MELD_CONTEXT_LOWER } MeldAbiContext;
 void meld_abi_core_sig(const MeldFuncSig *sig, MeldAbiContext context, MeldCoreSig *out);
 
+/* What the host needs from the program's side of a function on the outer boundary: for an
+ * export (LIFT: the host lowers the arguments into the callee and lifts the result), the memory
+ * whenever anything goes through memory, and the callee's realloc when the arguments do; for an
+ * import (LOWER: the host lifts the arguments from the caller and lowers the result into it),
+ * the memory likewise, and the caller's realloc when the result holds strings or lists. */
+void meld_abi_host_needs(const MeldFuncSig *sig, MeldAbiContext context, bool *memory,
+                         bool *realloc);
+
 /* ---- Canonical options ---- */
 typedef enum MeldStringEncoding {
   MELD_ENC_UTF8 = 0,

@@ -288,6 +288,17 @@ void meld_abi_core_sig(const MeldFuncSig *sig, MeldAbiContext context, MeldCoreS
   }
 }
 
+void meld_abi_host_needs(const MeldFuncSig *sig, MeldAbiContext context, bool *memory,
+                         bool *realloc) {
+  MeldCoreSig cs;
+  meld_abi_core_sig(sig, context, &cs);
+  bool params_mem = false;
+  for (uint32_t p = 0; p < sig->nparams; p++) params_mem |= meld_abi_needs_memory(sig->params[p]);
+  bool result_mem = sig->result && meld_abi_needs_memory(sig->result);
+  *memory = cs.params_spilled || cs.result_spilled || params_mem || result_mem;
+  *realloc = context == MELD_CONTEXT_LIFT ? cs.params_spilled || params_mem : result_mem;
+}
+
 /* ---- Printing (WIT syntax) ---- */
 
 void meld_valty_print(const MeldValTy *t, MeldBuf *out) {

@@ -1381,15 +1381,8 @@ static bool export_abi_entities(Resolver *R, MeldModule *fm) {
   MeldStr name;
   for (uint32_t i = 0; i < F->nexports; i++) {
     MeldHostExport *h = &F->exports[i];
-    MeldCoreSig cs;
-    meld_abi_core_sig(h->sig, MELD_CONTEXT_LIFT, &cs);
-    bool mem = cs.params_spilled || cs.result_spilled ||
-               (h->sig->result && meld_abi_needs_memory(h->sig->result));
-    bool alloc = cs.params_spilled;
-    for (uint32_t p = 0; p < h->sig->nparams; p++) {
-      mem |= meld_abi_needs_memory(h->sig->params[p]);
-      alloc |= meld_abi_needs_memory(h->sig->params[p]);
-    }
+    bool mem, alloc;
+    meld_abi_host_needs(h->sig, MELD_CONTEXT_LIFT, &mem, &alloc);
     if (mem && h->lift.memory != MELD_NONE)
       TRY(export_entity(R, fm, MELD_EXTERN_MEMORY, h->lift.memory, "memory", &name));
     if (alloc && h->lift.realloc != MELD_NONE)
@@ -1402,11 +1395,8 @@ static bool export_abi_entities(Resolver *R, MeldModule *fm) {
   }
   for (uint32_t i = 0; i < F->nimports; i++) {
     MeldHostImport *h = &F->imports[i];
-    MeldCoreSig cs;
-    meld_abi_core_sig(h->sig, MELD_CONTEXT_LOWER, &cs);
-    bool alloc = h->sig->result && meld_abi_needs_memory(h->sig->result);
-    bool mem = alloc || cs.params_spilled || cs.result_spilled;
-    for (uint32_t p = 0; p < h->sig->nparams; p++) mem |= meld_abi_needs_memory(h->sig->params[p]);
+    bool mem, alloc;
+    meld_abi_host_needs(h->sig, MELD_CONTEXT_LOWER, &mem, &alloc);
     if (mem && h->lower.memory != MELD_NONE)
       TRY(export_entity(R, fm, MELD_EXTERN_MEMORY, h->lower.memory, "memory", &name));
     if (alloc && h->lower.realloc != MELD_NONE)
