@@ -571,9 +571,15 @@ bool meld_pass_rebase(MeldUnit *u, const MeldPassParams *params) {
     if (!zero) goto oom;
     const uint32_t *maps[MELD_NUM_SPACES] = {0};
     maps[MELD_SPACE_MEMORY] = zero;
-    if (!meld_module_remap(u->ctx, m, &u->arena, maps)) goto fail;
+    /* The one memory keeps the name of the window at base 0. */
     MeldNameMap *nm = &m->names.memories;
-    if (nm->nitems > 1) nm->nitems = 1;
+    uint32_t named = MELD_NONE;
+    for (uint32_t i = 0; i < nm->nitems && named == MELD_NONE; i++)
+      if (nm->items[i].index == order[0]) named = i;
+    if (named != MELD_NONE) nm->items[0] = nm->items[named];
+    nm->nitems = named != MELD_NONE ? 1 : 0;
+    if (!meld_module_remap(u->ctx, m, &u->arena, maps)) goto fail;
+    if (nm->nitems) nm->items[0].index = 0;
   }
   if (u->fusion) {
     for (uint32_t i = 0; i < u->fusion->ninstances; i++)

@@ -12,6 +12,11 @@
 ;; CHECK: (memory (;0;) 4 4)
 ;; CHECK-NEXT: (export "host" (memory 0))
 ;; LAYOUT: "pages": 4
+;; The one memory keeps the name of the window at base 0.
+;; RUN: wat2wasm --enable-multi-memory --debug-names %s -o %t.named.wasm
+;; RUN: %meldc -passes=rebase %t.named.wasm -o %t.named.out.wasm
+;; RUN: wasm2wat %t.named.out.wasm | FileCheck --check-prefix=NAMES %s
+;; NAMES: (memory $c 4 4)
 (module
   (memory $a 2 2)
   (memory $b 1 1)
