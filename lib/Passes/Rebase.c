@@ -250,10 +250,11 @@ static bool rewrite_func(Rebase *r, uint32_t fidx) {
   meld_iter_begin(&it, r->u->ctx, m, f);
   MeldInstr in;
   uint64_t off;
-  int st;
+  int st = 1;
   bool any = false;
   while (!any && (st = meld_iter_next(&it, &in, &off)) > 0) any = touches_memory(&in);
   meld_iter_end(&it);
+  if (st < 0) return false; /* malformed, reported */
   if (!any) return true;
   if (!meld_func_decode(r->u->ctx, m, f, &r->u->arena)) return false;
 
@@ -287,7 +288,8 @@ static bool rewrite_func(Rebase *r, uint32_t fidx) {
     if (!code || !groups) goto oom;
     memcpy(groups, f->localgroups, (size_t)f->nlocalgroups * sizeof *groups);
     uint32_t ng = f->nlocalgroups;
-    for (uint32_t i = 0; i < r->nnewlocals; i++) groups[ng++] = (MeldLocalGroup){1, r->newlocals[i]};
+    for (uint32_t i = 0; i < r->nnewlocals; i++)
+      groups[ng++] = (MeldLocalGroup){1, r->newlocals[i]};
     f->localgroups = groups;
     f->nlocalgroups = ng;
     f->nlocals += r->nnewlocals;
@@ -338,7 +340,8 @@ static bool find_outer(Rebase *r, MeldBuf *msg) {
   if (u->fusion) {
     const MeldFusion *fu = u->fusion;
     for (uint32_t i = 0; i < fu->nexports; i++)
-      if (carries_pointers(fu->exports[i].sig, MELD_CONTEXT_LIFT)) OUTER(fu->exports[i].lift.memory);
+      if (carries_pointers(fu->exports[i].sig, MELD_CONTEXT_LIFT))
+        OUTER(fu->exports[i].lift.memory);
     for (uint32_t i = 0; i < fu->nimports; i++)
       if (carries_pointers(fu->imports[i].sig, MELD_CONTEXT_LOWER))
         OUTER(fu->imports[i].lower.memory);
