@@ -2,8 +2,11 @@
 // the same inputs, unfused and fused, and the outcomes compared.
 //
 //   node test/fusion/run.mjs --meldc PATH [--fixtures DIR] [--work DIR] [--jobs N] [--only APPS]
-//                            [--passes PIPELINE] [--expected-failures FILE | --no-expected-failures]
-//                            [--update-expected] [--verbose]
+//                            [--passes PIPELINE] [--meldc-arg ARG]... [--expected-failures FILE |
+//                            --no-expected-failures] [--update-expected] [--verbose]
+//
+// --meldc-arg adds ARG to every meldc command line (repeatable): `--meldc-arg --mcu --meldc-arg
+// --heap-pages=16` runs every application through the microcontroller pipeline.
 //
 // (a) unfused: each component `jco transpile`d, its imports mapped onto the JS of the components
 //     that export them (`--map iface=../Y/Y.js#name`), the root's exports called in node
@@ -45,17 +48,19 @@ const CANON = join(REPO, 'test/runtime/canon.mjs');
 
 function usage(msg) {
   console.error(`run.mjs: ${msg}\nusage: run.mjs --meldc PATH [--fixtures DIR] [--work DIR] [--jobs N] [--only APPS] ` +
-    '[--passes PIPELINE] [--expected-failures FILE | --no-expected-failures] [--update-expected] [--verbose]');
+    '[--passes PIPELINE] [--meldc-arg ARG]... [--expected-failures FILE | --no-expected-failures] [--update-expected] [--verbose]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
   const o = {
     meldc: null, fixtures: join(REPO, 'test/fixtures/build'), work: null, jobs: availableParallelism(), only: null,
-    passes: null, xfail: join(HERE, 'expected-failures.txt'), update: false, verbose: false,
+    passes: null, meldcArgs: [], xfail: join(HERE, 'expected-failures.txt'), update: false, verbose: false,
   };
   // --name=value is --name value.
-  argv = argv.flatMap((a) => (/^--[a-z-]+=/.test(a) ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  // --opt=value is --opt value, except for the value of --meldc-arg (itself an option of meldc).
+  argv = argv.flatMap((a, i) => (/^--[a-z-]+=/.test(a) && argv[i - 1] !== '--meldc-arg'
+    ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i], v = () => (i + 1 < argv.length ? argv[++i] : usage(`${a} needs a value`));
     if (a === '--meldc') o.meldc = resolve(v());
@@ -64,6 +69,7 @@ function parseArgs(argv) {
     else if (a === '--jobs') o.jobs = Math.max(1, Number(v()) || 1);
     else if (a === '--only') o.only = v().split(',').filter(Boolean);
     else if (a === '--passes') o.passes = v();
+    else if (a === '--meldc-arg') o.meldcArgs.push(v());
     else if (a === '--expected-failures') o.xfail = resolve(v());
     else if (a === '--no-expected-failures') o.xfail = null;
     else if (a === '--update-expected') o.update = true;
@@ -133,7 +139,7 @@ async function writeExpectedFailures(file, results, old) {
 async function fuse(o, app, out, extra) {
   await mkdir(dirname(out), { recursive: true });
   const args = [...app.components.map((c) => join(o.fixtures, `${c}.wasm`)), ...(o.passes !== null ? [`-passes=${o.passes}`] : []),
-    '-o', out, ...extra];
+    ...o.meldcArgs, '-o', out, ...extra];
   const r = await run(o.meldc, args);
   if (r.code === 0 && existsSync(out)) return null;
   const why = r.signal ? `killed by ${r.signal}` : r.code >= 128 ? `crashed (exit status ${r.code})` : `exit status ${r.code}`;

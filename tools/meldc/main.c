@@ -13,6 +13,8 @@
 
 /* What runs when components are given and -passes= is not. */
 #define DEFAULT_FUSION_PIPELINE "resolve,adapter,dce"
+/* --mcu: one lean core with one static memory (docs/driver.md says why dce runs twice). */
+#define MCU_PIPELINE "resolve,adapter,drop-realloc,dce,grow-to-bump,rebase,dce,opt<Oz>"
 
 typedef struct Options {
   const char **inputs;
@@ -27,6 +29,7 @@ typedef struct Options {
   bool version;
   bool time_passes;
   bool explain;
+  bool mcu;
   const char *emit_abi;
   MeldPassManagerOptions pm;
   /* Driver flags that are parameters of a pass (pass_flags), in command-line order. */
@@ -49,6 +52,7 @@ typedef struct PassFlag {
 static const PassFlag pass_flags[] = {
     {"heap-pages", "grow-to-bump", "heap-pages", true},
     {"grow-fail", "grow-to-bump", "grow-fail", true},
+    {"rebase-checks", "rebase", "checks", false},
 };
 
 static void print_help(void) {
@@ -84,6 +88,10 @@ static void print_help(void) {
          "                            memory, or for memory M (an index or a fused instance path)\n"
          "  --grow-fail=<fail|trap>   grow-to-bump's grow-fail=: past the reservation memory.grow\n"
          "                            returns -1 (fail, the default) or traps\n"
+         "  --rebase-checks           rebase's checks: an access that leaves its window traps\n"
+         "  --mcu                     Run the microcontroller pipeline (one lean core, one\n"
+         "                            static memory):\n"
+         "                            " MCU_PIPELINE "\n"
          "  --version                 Print the version\n"
          "  --help                    Print this help\n\n"
          "PASSES:\n",
@@ -223,6 +231,8 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
       o->time_passes = true;
     } else if (opt_is(a, "verify-each", NULL)) {
       o->pm.verify_each = true;
+    } else if (opt_is(a, "mcu", NULL)) {
+      o->mcu = true;
     } else if (opt_is(a, "explain", NULL)) {
       o->explain = true;
     } else if (opt_is(a, "emit-abi", &v)) {
@@ -357,6 +367,12 @@ int main(int argc, char **argv) {
   }
   MeldPipeline pipeline = {NULL, 0, 0};
   const char *passes = o.passes;
+  if (o.mcu && passes) {
+    meld_error(&ctx, NULL, MELD_NO_OFFSET,
+               "--mcu and -passes= both choose the pipeline: give one of them");
+    goto done;
+  }
+  if (o.mcu) passes = MCU_PIPELINE;
   if (!passes && inputs_are_components(&o)) passes = DEFAULT_FUSION_PIPELINE;
   if (passes && !meld_pipeline_parse(&ctx, &arena, passes, &pipeline)) goto done;
   if (!apply_pass_flags(&ctx, &arena, &o, &pipeline)) goto done;
