@@ -14,6 +14,9 @@
  * Why: meldc's own passes restructure the program (fusion, adapters, one address space); what
  * is left is ordinary wasm, which binaryen optimizes well.
  *
+ * libbinaryen is loaded (dlopen) the first time the pass runs, so meldc runs that do not
+ * optimize do not pay for it.
+ *
  * Needs: a core module with at most one memory: binaryen 108 (Debian 12) predates multi-memory,
  * so a fused module must go through `rebase` first (the error says so).  Guarantees: the
  * module's exports and imports keep their names and types; indices held outside the module
@@ -28,6 +31,83 @@
 
 #ifdef MELDC_HAVE_BINARYEN
 #include <binaryen-c.h>
+#include <dlfcn.h>
+
+/* libbinaryen is loaded when `opt` first runs, not linked: mapping its 12 MB into every meldc
+ * process costs every run that does not optimize (about 6.5 MB of peak memory and 16M
+ * instructions of relocation).  The functions it uses, looked up once. */
+static struct Binaryen {
+  bool loaded;
+  BinaryenFeatures (*FeatureMVP)(void);
+  BinaryenFeatures (*FeatureMutableGlobals)(void);
+  BinaryenFeatures (*FeatureSignExt)(void);
+  BinaryenFeatures (*FeatureNontrappingFPToInt)(void);
+  BinaryenFeatures (*FeatureBulkMemory)(void);
+  BinaryenFeatures (*FeatureMultivalue)(void);
+  BinaryenFeatures (*FeatureReferenceTypes)(void);
+  BinaryenFeatures (*FeatureSIMD128)(void);
+  BinaryenModuleRef (*ModuleRead)(char *, size_t);
+  void (*ModuleSetFeatures)(BinaryenModuleRef, BinaryenFeatures);
+  void (*SetOptimizeLevel)(int);
+  void (*SetShrinkLevel)(int);
+  void (*SetDebugInfo)(bool);
+  void (*ModuleRunPasses)(BinaryenModuleRef, const char **, BinaryenIndex);
+  void (*ModuleOptimize)(BinaryenModuleRef);
+  BinaryenModuleAllocateAndWriteResult (*ModuleAllocateAndWrite)(BinaryenModuleRef,
+                                                                 const char *);
+  void (*ModuleDispose)(BinaryenModuleRef);
+} bn;
+
+/* Loads libbinaryen (the one found at configure time, else the system's); false, having
+ * reported why, when it cannot. */
+static bool load_binaryen(MeldContext *ctx) {
+  if (bn.loaded) return true;
+  const char *paths[] = {MELDC_BINARYEN_LIBRARY_PATH, "libbinaryen.so"};
+  void *h = NULL;
+  const char *why = NULL;
+  for (size_t i = 0; i < sizeof paths / sizeof paths[0] && !h; i++) {
+    h = dlopen(paths[i], RTLD_NOW | RTLD_LOCAL);
+    if (!h) why = dlerror();
+  }
+  if (!h) {
+    meld_error(ctx, NULL, MELD_NO_OFFSET, "opt: cannot load libbinaryen: %s",
+               why ? why : "not found");
+    return false;
+  }
+  struct {
+    void **slot;
+    const char *name;
+  } syms[] = {
+      {(void **)&bn.FeatureMVP, "BinaryenFeatureMVP"},
+      {(void **)&bn.FeatureMutableGlobals, "BinaryenFeatureMutableGlobals"},
+      {(void **)&bn.FeatureSignExt, "BinaryenFeatureSignExt"},
+      {(void **)&bn.FeatureNontrappingFPToInt, "BinaryenFeatureNontrappingFPToInt"},
+      {(void **)&bn.FeatureBulkMemory, "BinaryenFeatureBulkMemory"},
+      {(void **)&bn.FeatureMultivalue, "BinaryenFeatureMultivalue"},
+      {(void **)&bn.FeatureReferenceTypes, "BinaryenFeatureReferenceTypes"},
+      {(void **)&bn.FeatureSIMD128, "BinaryenFeatureSIMD128"},
+      {(void **)&bn.ModuleRead, "BinaryenModuleRead"},
+      {(void **)&bn.ModuleSetFeatures, "BinaryenModuleSetFeatures"},
+      {(void **)&bn.SetOptimizeLevel, "BinaryenSetOptimizeLevel"},
+      {(void **)&bn.SetShrinkLevel, "BinaryenSetShrinkLevel"},
+      {(void **)&bn.SetDebugInfo, "BinaryenSetDebugInfo"},
+      {(void **)&bn.ModuleRunPasses, "BinaryenModuleRunPasses"},
+      {(void **)&bn.ModuleOptimize, "BinaryenModuleOptimize"},
+      {(void **)&bn.ModuleAllocateAndWrite, "BinaryenModuleAllocateAndWrite"},
+      {(void **)&bn.ModuleDispose, "BinaryenModuleDispose"},
+  };
+  for (size_t i = 0; i < sizeof syms / sizeof syms[0]; i++) {
+    void *f = dlsym(h, syms[i].name);
+    if (!f) {
+      meld_error(ctx, NULL, MELD_NO_OFFSET, "opt: libbinaryen has no %s", syms[i].name);
+      dlclose(h);
+      return false;
+    }
+    memcpy(syms[i].slot, &f, sizeof f);
+  }
+  bn.loaded = true; /* the library stays loaded for the life of the process */
+  return true;
+}
 
 /* binaryen's pass names (generated from wasm-opt --help at configure time). */
 static const char *const binaryen_passes[] = {
@@ -121,10 +201,9 @@ static uint32_t find_anchor(const MeldModule *m, MeldSpace space, const Anchor *
 }
 
 static BinaryenFeatures wasm2_features(void) {
-  return BinaryenFeatureMVP() | BinaryenFeatureMutableGlobals() | BinaryenFeatureSignExt() |
-         BinaryenFeatureNontrappingFPToInt() | BinaryenFeatureBulkMemory() |
-         BinaryenFeatureMultivalue() | BinaryenFeatureReferenceTypes() |
-         BinaryenFeatureSIMD128();
+  return bn.FeatureMVP() | bn.FeatureMutableGlobals() | bn.FeatureSignExt() |
+         bn.FeatureNontrappingFPToInt() | bn.FeatureBulkMemory() | bn.FeatureMultivalue() |
+         bn.FeatureReferenceTypes() | bn.FeatureSIMD128();
 }
 
 bool meld_pass_opt(MeldUnit *u, const MeldPassParams *params) {
@@ -168,6 +247,7 @@ bool meld_pass_opt(MeldUnit *u, const MeldPassParams *params) {
     return false;
   }
   if (!level) level = &levels[2];
+  if (!load_binaryen(u->ctx)) return false;
   for (uint32_t i = 0; i < params->nitems; i++) {
     const MeldPassParam *p = &params->items[i];
     if (!is_binaryen_pass(p->key)) continue;
@@ -205,16 +285,16 @@ bool meld_pass_opt(MeldUnit *u, const MeldPassParams *params) {
     meld_error(u->ctx, NULL, MELD_NO_OFFSET, "opt: out of memory");
     return false;
   }
-  BinaryenModuleRef bm = BinaryenModuleRead((char *)in.data, in.len);
+  BinaryenModuleRef bm = bn.ModuleRead((char *)in.data, in.len);
   meld_buf_free(&in);
-  BinaryenModuleSetFeatures(bm, wasm2_features());
-  BinaryenSetOptimizeLevel(level->optimize);
-  BinaryenSetShrinkLevel(level->shrink);
-  BinaryenSetDebugInfo(false);
-  if (nnames) BinaryenModuleRunPasses(bm, (const char **)names, nnames);
-  else BinaryenModuleOptimize(bm);
-  BinaryenModuleAllocateAndWriteResult out = BinaryenModuleAllocateAndWrite(bm, NULL);
-  BinaryenModuleDispose(bm);
+  bn.ModuleSetFeatures(bm, wasm2_features());
+  bn.SetOptimizeLevel(level->optimize);
+  bn.SetShrinkLevel(level->shrink);
+  bn.SetDebugInfo(false);
+  if (nnames) bn.ModuleRunPasses(bm, (const char **)names, nnames);
+  else bn.ModuleOptimize(bm);
+  BinaryenModuleAllocateAndWriteResult out = bn.ModuleAllocateAndWrite(bm, NULL);
+  bn.ModuleDispose(bm);
   free(out.sourceMap);
 
   uint8_t *bytes = out.binary ? meld_arena_alloc(&u->arena, out.binaryBytes) : NULL;
