@@ -29,3 +29,30 @@ echo "== 4. meldc on the core module: -passes=strip,dce"
 wasm-validate $OUT/counter.dce.wasm
 echo "   $(wc -c < $OUT/counter.core.wasm) bytes -> $(wc -c < $OUT/counter.dce.wasm) bytes; wasm-validate accepts the result"
 "$MELDC" -S $OUT/counter.dce.wasm -o - | grep -E '^\s*\((func|export)' | sed 's/^/     /'
+
+echo "== 5. a second component (driver.c, world driver) that imports the counter"
+clang-19 --target=wasm32-wasi --sysroot=/usr -I/usr/include/wasm32-wasi -L/usr/lib/wasm32-wasi \
+  -O2 -mexec-model=reactor -o $OUT/driver.core.wasm driver.c
+NODE_PATH=../node_modules $NODE componentize.mjs $OUT/driver.core.wasm counter.wit driver $OUT/driver.wasm
+echo "   $OUT/driver.wasm: $(wc -c < $OUT/driver.wasm) bytes"
+
+echo "== 6. fusion: meldc driver.wasm counter.wasm (default pipeline resolve,adapter,dce)"
+"$MELDC" $OUT/driver.wasm $OUT/counter.wasm -o $OUT/fused.wasm --explain
+wasm-validate --enable-multi-memory $OUT/fused.wasm
+echo "   $(wc -c < $OUT/driver.wasm) + $(wc -c < $OUT/counter.wasm) bytes of components -> $(wc -c < $OUT/fused.wasm) bytes of core module"
+
+echo "== 7. for a microcontroller: meldc --mcu (one static memory, no allocator, binaryen -Oz)"
+"$MELDC" --mcu $OUT/driver.wasm $OUT/counter.wasm -o $OUT/mcu.wasm
+wasm-validate $OUT/mcu.wasm
+echo "   $(wc -c < $OUT/mcu.wasm) bytes; the whole program:"
+"$MELDC" -S $OUT/mcu.wasm -o - | sed 's/^/     /'
+
+echo "== 8. run(10) in node: the fused core gives what 1 + 2 + ... + 10 is"
+$NODE -e '
+const fs = require("fs");
+for (const f of process.argv.slice(1)) {
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(f)), {});
+  const got = instance.exports.run(10);
+  console.log(`   ${f}: run(10) = ${got}`);
+  if (got !== 55) process.exit(1);
+}' $OUT/fused.wasm $OUT/mcu.wasm
