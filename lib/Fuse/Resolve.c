@@ -1476,18 +1476,9 @@ static bool devirtualize(Resolver *R, MeldModule *fm) {
     ok = true;
     goto done;
   }
-  for (uint32_t i = fm->nimportfuncs; i < fm->nfuncs; i++) {
-    MeldInstrIter it;
-    MeldInstr in;
-    meld_iter_begin(&it, R->ctx, fm, &fm->funcs[i]);
-    int r;
-    while ((r = meld_iter_next(&it, &in, NULL)) > 0)
-      for (uint32_t t = 0; t < fm->ntables; t++)
-        if (fixed[t] && table_written(&in, t)) fixed[t] = false;
-    meld_iter_end(&it);
-    if (r < 0) goto done;
-  }
-  /* Which function each trampoline stands for. */
+  /* Which function each trampoline stands for (assuming, for now, that no code writes the
+   * candidate tables: checked below, only when there are trampolines at all, since it means
+   * walking every body). */
   uint32_t nfound = 0;
   for (uint32_t i = 0; i < fm->nfuncs; i++) target[i] = i;
   for (uint32_t i = fm->nimportfuncs; i < fm->nfuncs; i++) {
@@ -1511,6 +1502,36 @@ static bool devirtualize(Resolver *R, MeldModule *fm) {
     if (g == MELD_NONE || g == i || fm->funcs[g].type != fm->funcs[i].type) continue;
     target[i] = g;
     nfound++;
+  }
+  if (nfound) {
+    bool *used = meld_arena_calloc(&scratch, fm->ntables, sizeof *used);
+    uint32_t *via = meld_arena_alloc(&scratch, (size_t)fm->nfuncs * sizeof *via + 4);
+    if (!used || !via) goto oom;
+    for (uint32_t i = 0; i < fm->nfuncs; i++) via[i] = MELD_NONE;
+    for (uint32_t i = fm->nimportfuncs; i < fm->nfuncs; i++) {
+      uint32_t table, slot;
+      if (target[i] != i && is_trampoline(R, fm, &fm->funcs[i], &scratch, &table, &slot)) {
+        via[i] = table;
+        used[table] = true;
+      }
+    }
+    for (uint32_t i = fm->nimportfuncs; i < fm->nfuncs; i++) {
+      MeldInstrIter it;
+      MeldInstr in;
+      meld_iter_begin(&it, R->ctx, fm, &fm->funcs[i]);
+      int r;
+      while ((r = meld_iter_next(&it, &in, NULL)) > 0)
+        for (uint32_t t = 0; t < fm->ntables; t++)
+          if (used[t] && fixed[t] && table_written(&in, t)) fixed[t] = false;
+      meld_iter_end(&it);
+      if (r < 0) goto done;
+    }
+    /* A trampoline through a table some code writes stays a trampoline. */
+    for (uint32_t i = fm->nimportfuncs; i < fm->nfuncs; i++)
+      if (via[i] != MELD_NONE && !fixed[via[i]]) {
+        target[i] = i;
+        nfound--;
+      }
   }
   if (nfound) {
     /* Follow chains (a trampoline to a trampoline), guarding against cycles. */

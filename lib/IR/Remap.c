@@ -67,19 +67,6 @@ static uint32_t map_index(const uint32_t *map, uint32_t idx) {
   return n;
 }
 
-/* Does remapping change any index of these instructions? */
-static bool instrs_change(MeldInstr *in, uint32_t n, const uint32_t *const maps[]) {
-  for (uint32_t i = 0; i < n; i++) {
-    MeldIndexRef refs[2];
-    uint32_t k = meld_instr_refs(&in[i], refs);
-    for (uint32_t r = 0; r < k; r++) {
-      const uint32_t *map = maps[refs[r].space];
-      if (map && map[*refs[r].slot] != *refs[r].slot) return true;
-    }
-  }
-  return false;
-}
-
 static void remap_instrs(MeldInstr *in, uint32_t n, const uint32_t *const maps[]) {
   for (uint32_t i = 0; i < n; i++) {
     MeldIndexRef refs[2];
@@ -125,28 +112,35 @@ static void remap_indirect_map(MeldIndirectNameMap *nm, const uint32_t *map, uin
 bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
                        const uint32_t *const maps[MELD_NUM_SPACES]) {
   const uint32_t *fmap = maps[MELD_SPACE_FUNC], *tmap = maps[MELD_SPACE_TYPE];
-  MeldArena scratch;
-  meld_arena_init(&scratch, ctx->alloc, 64 * 1024);
+  /* Raw bodies stay raw: rewritten in one pass by meld_code_remap, which copies unchanged
+   * instructions byte for byte, so an unchanged body comes out identical and is kept as it
+   * was (decoding them into arrays would cost the memory of the whole program's code). */
+  MeldBuf raw;
+  meld_buf_init(&raw, ctx->alloc);
   bool ok = true;
   for (uint32_t i = 0; i < m->nfuncs && ok; i++) {
     MeldFunc *f = &m->funcs[i];
     if (tmap && (!fmap || fmap[i] != MELD_NONE)) f->type = map_index(tmap, f->type);
     if (f->import != MELD_NONE || (fmap && fmap[i] == MELD_NONE)) continue;
-    if (!f->decoded) {
-      /* Leave raw bodies raw (and byte-identical) unless an index in them changes. */
-      MeldArenaMark mark = meld_arena_mark(&scratch);
-      const MeldInstr *in;
-      uint32_t n;
-      ok = meld_func_instrs(ctx, m, f, &scratch, &in, &n, NULL);
-      bool change = ok && instrs_change((MeldInstr *)in, n, maps);
-      meld_arena_release(&scratch, mark);
-      if (!ok || !change) continue;
-      ok = meld_func_decode(ctx, m, f, arena);
-      if (!ok) break;
+    if (f->decoded) {
+      remap_instrs(f->instrs, f->ninstrs, maps);
+      continue;
     }
-    remap_instrs(f->instrs, f->ninstrs, maps);
+    raw.len = 0;
+    ok = meld_code_remap(ctx, m->file, f->codeoffset, f->code, f->codesize, maps, &raw);
+    if (!ok || (raw.len == f->codesize && memcmp(raw.data, f->code, raw.len) == 0)) continue;
+    uint8_t *code = raw.len <= UINT32_MAX ? meld_arena_alloc(arena, raw.len) : NULL;
+    if (!code) {
+      meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
+      ok = false;
+      break;
+    }
+    memcpy(code, raw.data, raw.len);
+    f->code = code;
+    f->codesize = (uint32_t)raw.len;
+    f->codeoffset = MELD_NO_OFFSET;
   }
-  meld_arena_free(&scratch);
+  meld_buf_free(&raw);
   if (!ok) return false;
 
   for (uint32_t i = m->nimportglobals; i < m->nglobals; i++) {

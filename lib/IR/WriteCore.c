@@ -119,17 +119,6 @@ static bool write_customs(MeldBuf *b, const MeldModule *m, int place) {
   return true;
 }
 
-/* Bytes of a function body as written: local declarations, then code.  Decoded bodies are
- * encoded into `tmp` to be measured. */
-static uint64_t body_size(const MeldFunc *f, MeldBuf *tmp) {
-  uint64_t n = meld_leb_u32_size(f->nlocalgroups);
-  for (uint32_t g = 0; g < f->nlocalgroups; g++) n += meld_leb_u32_size(f->localgroups[g].count) + 1;
-  if (!f->decoded) return n + f->codesize;
-  tmp->len = 0;
-  meld_encode_instrs(tmp, f->instrs, f->ninstrs);
-  return n + tmp->len;
-}
-
 /* The part of a data segment before its bytes (flags, memory, offset). */
 static void data_header(MeldBuf *b, const MeldData *d) {
   if (d->mode == MELD_SEG_PASSIVE) {
@@ -324,35 +313,64 @@ bool meld_core_write(MeldContext *ctx, const MeldModule *m, MeldBuf *b) {
   if (!write_customs(b, m, MELD_RANK_DATACOUNT)) goto fail;
 
   if (section(b, m, MELD_RANK_CODE, ndefined)) {
-    MeldBuf tmp;
-    meld_buf_init(&tmp, b->alloc);
+    /* Decoded bodies are encoded once, into `enc` (their offsets in `spans`), because the
+     * section's size comes before them; raw bodies are copied as they are. */
+    MeldBuf enc, spans;
+    meld_buf_init(&enc, b->alloc);
+    meld_buf_init(&spans, b->alloc);
     uint64_t total = meld_leb_u32_size(ndefined);
     bool too_big = false;
     for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++) {
-      uint64_t bs = body_size(&m->funcs[i], &tmp);
+      const MeldFunc *f = &m->funcs[i];
+      uint64_t bs = meld_leb_u32_size(f->nlocalgroups);
+      for (uint32_t g = 0; g < f->nlocalgroups; g++)
+        bs += meld_leb_u32_size(f->localgroups[g].count) + 1;
+      if (f->decoded) {
+        size_t start = enc.len;
+        meld_encode_instrs(&enc, f->instrs, f->ninstrs);
+        uint64_t span[2] = {start, enc.len - start};
+        meld_buf_bytes(&spans, span, sizeof span);
+        bs += span[1];
+      } else {
+        bs += f->codesize;
+      }
       too_big |= bs > UINT32_MAX;
       total += meld_leb_u64_size(bs) + bs;
     }
-    if (too_big || total > UINT32_MAX || tmp.oom) {
-      meld_buf_free(&tmp);
+    if (too_big || total > UINT32_MAX || enc.oom || spans.oom) {
+      meld_buf_free(&enc);
+      meld_buf_free(&spans);
       goto fail;
     }
     meld_buf_byte(b, 10);
     meld_buf_u32(b, (uint32_t)total);
     meld_buf_u32(b, ndefined);
+    size_t next_span = 0;
     for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++) {
       const MeldFunc *f = &m->funcs[i];
-      meld_buf_u32(b, (uint32_t)body_size(f, &tmp));
+      const uint8_t *code = f->code;
+      uint64_t codesize = f->codesize;
+      if (f->decoded) {
+        uint64_t span[2];
+        memcpy(span, spans.data + next_span, sizeof span);
+        next_span += sizeof span;
+        code = enc.data + span[0];
+        codesize = span[1];
+      }
+      uint64_t bs = meld_leb_u32_size(f->nlocalgroups) + codesize;
+      for (uint32_t g = 0; g < f->nlocalgroups; g++)
+        bs += meld_leb_u32_size(f->localgroups[g].count) + 1;
+      meld_buf_u32(b, (uint32_t)bs);
       meld_buf_u32(b, f->nlocalgroups);
       for (uint32_t g = 0; g < f->nlocalgroups; g++) {
         meld_buf_u32(b, f->localgroups[g].count);
         meld_buf_byte(b, f->localgroups[g].type);
       }
-      if (f->decoded) meld_buf_bytes(b, tmp.data, tmp.len);
-      else meld_buf_bytes(b, f->code, f->codesize);
+      meld_buf_bytes(b, code, codesize);
       meld_buf_maybe_flush(b);
     }
-    meld_buf_free(&tmp);
+    meld_buf_free(&enc);
+    meld_buf_free(&spans);
   }
   if (!write_customs(b, m, MELD_RANK_CODE)) goto fail;
 
