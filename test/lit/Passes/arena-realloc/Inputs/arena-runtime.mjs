@@ -8,6 +8,9 @@
 //     calls f(s: string) -> u32 through test/runtime/canon.mjs (the host stores s with the
 //     given host string encoding, utf8 or utf16) for strings of each length in UTF-8 bytes, and
 //     compares the result with the hash computed here; a trap is printed as such.
+//   node arena-runtime.mjs import FUSED.wasm ABI.json LENGTH...
+//     calls run() -> u32, which calls the host import get() -> string (a string of each length
+//     in turn, written into the program's memory through its realloc) and hashes the result.
 // Every line it prints is checked by the lit test; a disagreement prints FAIL and exits 1.
 import { readFileSync } from 'node:fs';
 import { instantiate, Trap } from '../../../../runtime/canon.mjs';
@@ -101,9 +104,31 @@ async function canonMode(file, abiFile, encoding, lengths) {
   }
 }
 
+async function importMode(file, abiFile, lengths) {
+  const bytes = readFileSync(file);
+  const abi = readFileSync(abiFile, 'utf8');
+  let s = '';
+  const host = { $root: { get: () => s } };
+  let inst = await instantiate(bytes, abi, host);
+  for (const len of lengths) {
+    s = makeString(len);
+    try {
+      const got = inst.call('run');
+      const want = hash(s);
+      console.log(`get() -> ${len} bytes: ${got === want ? 'ok' : `got ${got}, want ${want}`}`);
+      if (got !== want) fail(`get() -> ${len} bytes`);
+    } catch (e) {
+      if (!(e instanceof Trap)) throw e;
+      console.log(`get() -> ${len} bytes: trap`);
+      inst = await instantiate(bytes, abi, host);
+    }
+  }
+}
+
 const [mode, ...args] = process.argv.slice(2);
 if (mode === 'realloc') await reallocMode(args[0], Number(args[1]), Number(args[2]));
 else if (mode === 'canon') await canonMode(args[0], args[1], args[2], args.slice(3).map(Number));
+else if (mode === 'import') await importMode(args[0], args[1], args.slice(2).map(Number));
 else throw new Error(`unknown mode ${mode}`);
 if (failed) process.exit(1);
 console.log('ok');
