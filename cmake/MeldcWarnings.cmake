@@ -21,5 +21,12 @@ function(meldc_target_flags target)
   target_compile_options(${target} PRIVATE ${MELDC_WARNING_FLAGS} ${MELDC_SANITIZER_FLAGS})
   if(MELDC_SANITIZE OR MELDC_FUZZ)
     target_link_options(${target} PRIVATE ${MELDC_SANITIZER_FLAGS})
+    # The `opt` pass dlopens libbinaryen (C++), which throws exceptions internally.  ASan
+    # intercepts __cxa_throw and resolves the real one when the program starts: libstdc++ must
+    # be loaded by then, or the first throw inside libbinaryen aborts the sanitizer.
+    get_target_property(_type ${target} TYPE)
+    if(_type STREQUAL "EXECUTABLE")
+      target_link_options(${target} PRIVATE -Wl,--no-as-needed -lstdc++ -Wl,--as-needed)
+    endif()
   endif()
 endfunction()

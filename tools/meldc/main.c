@@ -53,6 +53,7 @@ static const PassFlag pass_flags[] = {
     {"heap-pages", "grow-to-bump", "heap-pages", true},
     {"grow-fail", "grow-to-bump", "grow-fail", true},
     {"rebase-checks", "rebase", "checks", false},
+    {"arena-bytes", "arena-realloc", "bytes", true},
 };
 
 static void print_help(void) {
@@ -89,6 +90,7 @@ static void print_help(void) {
          "  --grow-fail=<fail|trap>   grow-to-bump's grow-fail=: past the reservation memory.grow\n"
          "                            returns -1 (fail, the default) or traps\n"
          "  --rebase-checks           rebase's checks: an access that leaves its window traps\n"
+         "  --arena-bytes=<[M:]N>     arena-realloc's bytes=: the arena for the host's realloc\n"
          "  --mcu                     Run the microcontroller pipeline (one lean core, one\n"
          "                            static memory):\n"
          "                            " MCU_PIPELINE "\n"
