@@ -206,6 +206,43 @@ static BinaryenFeatures wasm2_features(void) {
          bn.FeatureReferenceTypes() | bn.FeatureSIMD128();
 }
 
+/* binaryen 108's remove-unused-module-elements (part of every -O level) treats a function that
+ * only `ref.func` names -- declared by a declarative element segment -- as never called and
+ * replaces its body by `unreachable`, although a table.set may put it in a table that
+ * call_indirect reads (the component-model suite's linking/unit.wast has such a program).  A
+ * passive segment counts as a use for binaryen, and it has no effect of its own unless
+ * table.init or elem.drop names it: declarative segments that none names become passive (the
+ * module handed to binaryen is discarded afterwards). */
+static bool protect_declared_functions(MeldUnit *u, MeldModule *m) {
+  bool any = false;
+  for (uint32_t i = 0; i < m->nelems && !any; i++) any = m->elems[i].mode == MELD_SEG_DECLARATIVE;
+  if (!any) return true;
+  bool *named = meld_arena_calloc(&u->arena, m->nelems, sizeof *named);
+  if (!named) {
+    meld_error(u->ctx, NULL, MELD_NO_OFFSET, "opt: out of memory");
+    return false;
+  }
+  for (uint32_t f = m->nimportfuncs; f < m->nfuncs; f++) {
+    MeldInstrIter it;
+    MeldInstr in;
+    meld_iter_begin(&it, u->ctx, m, &m->funcs[f]);
+    int r;
+    while ((r = meld_iter_next(&it, &in, NULL)) > 0) {
+      MeldIndexRef refs[2];
+      uint32_t k = meld_instr_refs(&in, refs);
+      for (uint32_t j = 0; j < k; j++)
+        if (refs[j].space == MELD_SPACE_ELEM && *refs[j].slot < m->nelems)
+          named[*refs[j].slot] = true;
+    }
+    meld_iter_end(&it);
+    if (r < 0) return false;
+  }
+  for (uint32_t i = 0; i < m->nelems; i++)
+    if (m->elems[i].mode == MELD_SEG_DECLARATIVE && !named[i])
+      m->elems[i].mode = MELD_SEG_PASSIVE;
+  return true;
+}
+
 bool meld_pass_opt(MeldUnit *u, const MeldPassParams *params) {
   const Level *level = NULL;
   char **names = NULL;
@@ -274,6 +311,7 @@ bool meld_pass_opt(MeldUnit *u, const MeldPassParams *params) {
       anchors[i] = anchor_of(m, (MeldSpace)m->tracked[i].space, *m->tracked[i].slot);
   }
 
+  if (!protect_declared_functions(u, m)) return false;
   MeldBuf in;
   meld_buf_init(&in, u->ctx->alloc);
   if (!meld_core_write(u->ctx, m, &in)) {
