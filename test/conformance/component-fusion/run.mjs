@@ -24,6 +24,7 @@
 //
 // Options:
 //   --meldc PATH          the compiler (default: $MELDC, then <repo>/build/tools/meldc/meldc)
+//   --meldc-arg ARG       one more argument for every meldc run (repeatable): `--meldc-arg --mcu`
 //   --suite DIR           the component-model-test folder (default ../shared/testsuites/component-model-test)
 //   --filter SUBSTR       only files whose path (values/strings.wast) contains SUBSTR
 //   --jobs N              files run in parallel (default: the number of CPUs)
@@ -53,7 +54,7 @@ const MELDC_TIMEOUT_MS = 60_000;
 
 // ---- The worker: one file ------------------------------------------------------------------------
 
-async function runFile({ file, meldc, work }) {
+async function runFile({ file, meldc, meldcArgs, work }) {
   const { parse } = await import('@bytecodealliance/jco');
   const canon = await import('../../runtime/canon.mjs');
   const src = readFileSync(file, 'utf8');
@@ -84,7 +85,7 @@ async function runFile({ file, meldc, work }) {
     }
     const base = join(work, `L${c.line}`);
     writeFileSync(`${base}.wasm`, bytes);
-    const r = spawnSync(meldc, [`${base}.wasm`, '-o', `${base}.fused.wasm`, `--emit-abi=${base}.json`],
+    const r = spawnSync(meldc, [`${base}.wasm`, ...meldcArgs, '-o', `${base}.fused.wasm`, `--emit-abi=${base}.json`],
       { encoding: 'utf8', timeout: MELDC_TIMEOUT_MS });
     const stderr = (r.stderr ?? '').replaceAll(`${base}.`, 'COMP.').trim();
     if (r.error || r.signal || r.status !== 0) {
@@ -206,12 +207,13 @@ function parseArgs(argv) {
   const o = {
     meldc: process.env.MELDC ?? join(REPO, 'build/tools/meldc/meldc'), suite: resolve(REPO, '../shared/testsuites/component-model-test'),
     filter: null, jobs: availableParallelism(), timeout: 300, xfail: join(HERE, 'expected-failures.txt'), update: false,
-    doc: null, keep: false, verbose: false,
+    doc: null, keep: false, verbose: false, meldcArgs: [],
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => { if (i + 1 >= argv.length) usage(`${a} needs a value`); return argv[++i]; };
     if (a === '--meldc') o.meldc = val();
+    else if (a === '--meldc-arg') o.meldcArgs.push(val());
     else if (a === '--suite') o.suite = resolve(val());
     else if (a === '--filter') o.filter = val();
     else if (a === '--jobs') o.jobs = Math.max(1, parseInt(val(), 10) || 1);
@@ -255,7 +257,7 @@ function loadExpected(path) {
 function runInWorker(o, file, rel, work) {
   return new Promise((done) => {
     const st = { plan: [], results: [], na: [], fatal: null };
-    const w = new Worker(fileURLToPath(import.meta.url), { workerData: { file, meldc: o.meldc, work } });
+    const w = new Worker(fileURLToPath(import.meta.url), { workerData: { file, meldc: o.meldc, meldcArgs: o.meldcArgs, work } });
     let finished = false;
     const finish = (fatal) => {
       if (finished) return;
