@@ -4,7 +4,7 @@
 set -eu
 src=$1 out=$2
 rm -rf "$out"
-mkdir -p "$out/seeds" "$out/work"
+mkdir -p "$out/seeds" "$out/work" "$out/work-passes"
 n=0
 for f in $(find "$src/test/lit" -name '*.wat' -not -path '*/Inputs/*'); do
   n=$((n + 1))
