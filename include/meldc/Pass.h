@@ -62,6 +62,10 @@ bool meld_params_check(MeldUnit *u, const char *pass, const MeldPassParams *p,
 bool meld_param_flag(const MeldPassParams *p, const char *key);
 /* The value of the first occurrence of `key`, or NULL (not NUL-terminated: use `len`). */
 const MeldPassParam *meld_param_get(const MeldPassParams *p, const char *key);
+/* A parameter value as a decimal u32 (digits only: no sign, spaces or overflow). */
+bool meld_param_u32(MeldStr s, uint32_t *out);
+/* Reports "<pass>: invalid parameter 'key=value': <why>". */
+void meld_param_error(MeldUnit *u, const char *pass, const MeldPassParam *p, const char *why);
 
 typedef struct MeldPipelineEntry {
   const MeldPassInfo *pass;

@@ -60,24 +60,6 @@ typedef struct Arena {
   uint32_t top, last, func;   /* what the pass added */
 } Arena;
 
-static void param_error(MeldUnit *u, const MeldPassParam *p, const char *why) {
-  meld_error(u->ctx, NULL, MELD_NO_OFFSET, "arena-realloc: invalid parameter '%.*s=%.*s': %s",
-             (int)p->key.len, p->key.ptr, (int)p->value.len, p->value.ptr, why);
-}
-
-/* A decimal u32 without sign, spaces or overflow. */
-static bool parse_u32(MeldStr s, uint32_t *out) {
-  if (s.len == 0 || s.len > 10) return false;
-  uint64_t v = 0;
-  for (uint32_t i = 0; i < s.len; i++) {
-    if (s.ptr[i] < '0' || s.ptr[i] > '9') return false;
-    v = v * 10 + (uint64_t)(s.ptr[i] - '0');
-  }
-  if (v > UINT32_MAX) return false;
-  *out = (uint32_t)v;
-  return true;
-}
-
 static void instance_name(const MeldUnit *u, const MeldMemory *mem, char *buf, size_t size) {
   if (mem->origin < u->fusion->ninstances) {
     MeldStr p = u->fusion->instances[mem->origin].path;
@@ -124,8 +106,8 @@ static bool read_params(MeldUnit *u, const MeldPassParams *params, Arena *a) {
       if ((colon != 0) != (pass == 1)) continue;
       MeldStr count = {p->value.ptr + colon, p->value.len - colon};
       uint32_t bytes;
-      if (!parse_u32(count, &bytes) || bytes == 0) {
-        param_error(u, p, colon ? "expected a number of bytes (at least 1) after ':'"
+      if (!meld_param_u32(count, &bytes) || bytes == 0) {
+        meld_param_error(u, "arena-realloc", p, colon ? "expected a number of bytes (at least 1) after ':'"
                                 : "expected a number of bytes (at least 1) or INSTANCE:BYTES");
         return false;
       }
@@ -138,21 +120,21 @@ static bool read_params(MeldUnit *u, const MeldPassParams *params, Arena *a) {
       for (uint32_t k = 0; k < u->fusion->ninstances && inst == MELD_NONE; k++)
         if (meld_str_eq(u->fusion->instances[k].path, target)) inst = k;
       if (inst == MELD_NONE) {
-        param_error(u, p, "no component instance has this path (see --explain)");
+        meld_param_error(u, "arena-realloc", p, "no component instance has this path (see --explain)");
         return false;
       }
       bool any = false;
       for (uint32_t k = 0; k < m->nmemories; k++) {
         if (m->memories[k].origin != inst || !a[k].used) continue;
         if (a[k].by_path && a[k].bytes != bytes) {
-          param_error(u, p, "this instance's arena already has another size");
+          meld_param_error(u, "arena-realloc", p, "this instance's arena already has another size");
           return false;
         }
         a[k].bytes = bytes, a[k].param = p, a[k].by_path = true;
         any = true;
       }
       if (!any) {
-        param_error(u, p, "the host calls no realloc of this instance's memory");
+        meld_param_error(u, "arena-realloc", p, "the host calls no realloc of this instance's memory");
         return false;
       }
     }

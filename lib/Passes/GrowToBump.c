@@ -45,24 +45,6 @@ typedef struct Reserve {
   uint32_t global, helper;    /* what the pass added */
 } Reserve;
 
-static void param_error(MeldUnit *u, const MeldPassParam *p, const char *why) {
-  meld_error(u->ctx, NULL, MELD_NO_OFFSET, "grow-to-bump: invalid parameter '%.*s=%.*s': %s",
-             (int)p->key.len, p->key.ptr, (int)p->value.len, p->value.ptr, why);
-}
-
-/* A decimal u32 without sign, spaces or overflow. */
-static bool parse_u32(MeldStr s, uint32_t *out) {
-  if (s.len == 0 || s.len > 10) return false;
-  uint64_t v = 0;
-  for (uint32_t i = 0; i < s.len; i++) {
-    if (s.ptr[i] < '0' || s.ptr[i] > '9') return false;
-    v = v * 10 + (uint64_t)(s.ptr[i] - '0');
-  }
-  if (v > UINT32_MAX) return false;
-  *out = (uint32_t)v;
-  return true;
-}
-
 static void instance_name(const MeldUnit *u, const MeldMemory *mem, char *buf, size_t size) {
   if (u->fusion && mem->origin < u->fusion->ninstances) {
     MeldStr p = u->fusion->instances[mem->origin].path;
@@ -78,7 +60,7 @@ static bool set_one(MeldUnit *u, Reserve *r, uint32_t mem, uint32_t pages,
     char msg[96];
     snprintf(msg, sizeof msg, "memory %u already has a reservation of %u pages", mem,
              r[mem].pages);
-    param_error(u, p, msg);
+    meld_param_error(u, "grow-to-bump", p, msg);
     return false;
   }
   r[mem].pages = pages;
@@ -98,8 +80,8 @@ static bool read_params(MeldUnit *u, const MeldPassParams *params, Reserve *r) {
     while (colon > 0 && p->value.ptr[colon - 1] != ':') colon--;
     if (colon != 0) continue;
     uint32_t pages;
-    if (!parse_u32(p->value, &pages)) {
-      param_error(u, p, "expected a number of pages, MEMORY:PAGES or INSTANCE:PAGES");
+    if (!meld_param_u32(p->value, &pages)) {
+      meld_param_error(u, "grow-to-bump", p, "expected a number of pages, MEMORY:PAGES or INSTANCE:PAGES");
       return false;
     }
     for (uint32_t k = 0; k < m->nmemories; k++) {
@@ -117,30 +99,30 @@ static bool read_params(MeldUnit *u, const MeldPassParams *params, Reserve *r) {
     MeldStr target = {p->value.ptr, colon - 1};
     MeldStr count = {p->value.ptr + colon, p->value.len - colon};
     uint32_t pages, mem;
-    if (!parse_u32(count, &pages)) {
-      param_error(u, p, "expected a number of pages after ':'");
+    if (!meld_param_u32(count, &pages)) {
+      meld_param_error(u, "grow-to-bump", p, "expected a number of pages after ':'");
       return false;
     }
-    if (parse_u32(target, &mem)) {
+    if (meld_param_u32(target, &mem)) {
       if (mem >= m->nmemories) {
         char msg[80];
         snprintf(msg, sizeof msg, "the module has %u memor%s", m->nmemories,
                  m->nmemories == 1 ? "y" : "ies");
-        param_error(u, p, msg);
+        meld_param_error(u, "grow-to-bump", p, msg);
         return false;
       }
       if (!set_one(u, r, mem, pages, p)) return false;
       continue;
     }
     if (!u->fusion) {
-      param_error(u, p, "an instance path needs a fused module (run 'resolve' first)");
+      meld_param_error(u, "grow-to-bump", p, "an instance path needs a fused module (run 'resolve' first)");
       return false;
     }
     uint32_t inst = MELD_NONE;
     for (uint32_t k = 0; k < u->fusion->ninstances && inst == MELD_NONE; k++)
       if (meld_str_eq(u->fusion->instances[k].path, target)) inst = k;
     if (inst == MELD_NONE) {
-      param_error(u, p, "no component instance has this path (see --explain)");
+      meld_param_error(u, "grow-to-bump", p, "no component instance has this path (see --explain)");
       return false;
     }
     bool any = false;
@@ -150,7 +132,7 @@ static bool read_params(MeldUnit *u, const MeldPassParams *params, Reserve *r) {
         any = true;
       }
     if (!any) {
-      param_error(u, p, "this component instance has no memory");
+      meld_param_error(u, "grow-to-bump", p, "this component instance has no memory");
       return false;
     }
   }
@@ -206,7 +188,7 @@ static bool decide(MeldUnit *u, Reserve *r) {
       bad = msg;
     }
     if (bad) {
-      param_error(u, r[k].param, bad);
+      meld_param_error(u, "grow-to-bump", r[k].param, bad);
       return false;
     }
   }
@@ -369,7 +351,7 @@ bool meld_pass_grow_to_bump(MeldUnit *u, const MeldPassParams *params) {
     if (meld_str_eq_cstr(p->value, "trap")) trap = true;
     else if (meld_str_eq_cstr(p->value, "fail")) trap = false;
     else {
-      param_error(u, p, "expected 'trap' or 'fail'");
+      meld_param_error(u, "grow-to-bump", p, "expected 'trap' or 'fail'");
       return false;
     }
   }

@@ -48,6 +48,23 @@ const MeldPassParam *meld_param_get(const MeldPassParams *p, const char *key) {
   return NULL;
 }
 
+bool meld_param_u32(MeldStr s, uint32_t *out) {
+  if (s.len == 0 || s.len > 10) return false;
+  uint64_t v = 0;
+  for (uint32_t i = 0; i < s.len; i++) {
+    if (s.ptr[i] < '0' || s.ptr[i] > '9') return false;
+    v = v * 10 + (uint64_t)(s.ptr[i] - '0');
+  }
+  if (v > UINT32_MAX) return false;
+  *out = (uint32_t)v;
+  return true;
+}
+
+void meld_param_error(MeldUnit *u, const char *pass, const MeldPassParam *p, const char *why) {
+  meld_error(u->ctx, NULL, MELD_NO_OFFSET, "%s: invalid parameter '%.*s=%.*s': %s", pass,
+             (int)p->key.len, p->key.ptr, (int)p->value.len, p->value.ptr, why);
+}
+
 /* ---- Pipeline text ---- */
 
 static bool is_name_char(char c) {

@@ -390,13 +390,9 @@ static bool parse_align(Rebase *r, const MeldPassParams *params, uint64_t *align
   *align = PAGE;
   const MeldPassParam *p = meld_param_get(params, "align");
   if (!p) return true;
-  uint64_t v = 0;
-  bool ok = p->has_value && p->value.len > 0 && p->value.len <= 10;
-  for (uint32_t i = 0; ok && i < p->value.len; i++) {
-    char c = p->value.ptr[i];
-    ok = c >= '0' && c <= '9';
-    v = v * 10 + (uint64_t)(c - '0');
-  }
+  uint32_t v32 = 0;
+  bool ok = p->has_value && meld_param_u32(p->value, &v32);
+  uint64_t v = v32;
   if (!ok || v < PAGE || (v & (v - 1)) || v > (1ull << 31)) {
     meld_error(r->u->ctx, NULL, MELD_NO_OFFSET,
                "rebase: align must be a power of two from 65536 to 2147483648, not '%.*s'",
