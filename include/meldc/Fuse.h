@@ -8,7 +8,7 @@
  *     each fused function, memory, table and global carries the instance it came from in its
  *     `origin` field (Core.h);
  *   - boundaries: every call from one component instance into a function another one lifted.
- *     The caller's core code calls `stub`, a function `resolve` creates with the caller's lowered
+ *     The caller's core code calls `entry`, a function `resolve` creates with the caller's lowered
  *     signature and an `unreachable` body; `adapter` gives it a body that follows the Canonical
  *     ABI (CanonicalABI.md) from the caller's options (`lower`) to the callee's (`lift`) and calls
  *     `target`, the callee's core function;
@@ -21,7 +21,7 @@
  * followed (aliases, imports with `eq` bounds, outer aliases), so the Canonical ABI can be
  * computed without the component IR.
  *
- * Function indices held here (boundary stubs and targets, options' realloc/post-return, host
+ * Function indices held here (boundary entries and targets, options' realloc/post-return, host
  * import/export functions) and memory indices are registered with meld_module_track, so passes
  * that renumber the module (dce) keep them right; an entity a pass removes reads MELD_NONE.
  */
@@ -168,7 +168,7 @@ typedef struct MeldBoundary {
   MeldAbiOpts lower; /* the caller's canon lower options */
   MeldAbiOpts lift;  /* the callee's canon lift options */
   uint32_t target;   /* fused function the lift wraps */
-  uint32_t stub;     /* fused function the caller calls; `adapter` writes its body */
+  uint32_t entry;     /* fused function the caller calls; `adapter` writes its body */
   uint8_t how;       /* MeldAdaptKind */
 } MeldBoundary;
 

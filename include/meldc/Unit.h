@@ -32,7 +32,7 @@ enum {
   MELD_PROP_CORE = 1u << 0,      /* the unit holds a core module */
   MELD_PROP_COMPONENT = 1u << 1, /* the unit holds components (not fused) */
   MELD_PROP_ADAPTED = 1u << 2,   /* every cross-component call has its code (`resolve` leaves
-                                    stubs, `adapter` fills them; a plain core module has none) */
+                                    entries, `adapter` fills them; a plain core module has none) */
 };
 
 typedef struct MeldUnit {

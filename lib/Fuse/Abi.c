@@ -1,7 +1,7 @@
 /*
  * The Canonical ABI of resolved value types (CanonicalABI.md, "Alignment", "Element Size",
  * "Flattening"), for 32-bit memories: what `adapter` lays out and flattens, and what resolve
- * uses to give stubs and host imports/exports their core signatures.  Specialized types are
+ * uses to give entries and host imports/exports their core signatures.  Specialized types are
  * handled as their despecialization (tuple as record, enum and option and result as variant,
  * map as list of tuples) without building the expansion.
  */

@@ -2,8 +2,8 @@
  * adapter: the code of every cross-component call (a "fused adapter", in wasmtime's words).
  *
  * What it does: `resolve` leaves, for each call from one component instance into a function
- * another one lifted, a boundary record and a stub function with the caller's lowered core
- * signature.  For each boundary this pass gives the stub a body that does what a component
+ * another one lifted, a boundary record and an entry function with the caller's lowered core
+ * signature.  For each boundary this pass gives the entry a body that does what a component
  * runtime does for `canon lower` of a `canon lift` (CanonicalABI.md): lift the caller's
  * arguments (lift_flat / load, from the caller's memory and string encoding) and lower them for
  * the callee (lower_flat / store, into the callee's memory through the callee's realloc); call
@@ -17,8 +17,8 @@
  * Direct calls: when nothing in the call needs code -- no spilled parameters or result, no
  * post-return, and every value is bit-identical through lift_flat then lower_flat (u32, s32,
  * u64, s64, f32, f64, flags of 32 labels, and records, tuples and fixed-size lists of those) --
- * every reference to the stub (calls, ref.func, element segments, exports, the start function,
- * global initialisers) is redirected to the callee's function, and the stub is left for dce.
+ * every reference to the entry (calls, ref.func, element segments, exports, the start function,
+ * global initialisers) is redirected to the callee's function, and the entry is left for dce.
  * Floats count as bit-identical because the spec lets an implementation lower a NaN with "the
  * original value of the NaN before lifting" (CanonicalABI.md, "Storing", maybe_scramble_nan32).
  *
@@ -30,8 +30,8 @@
  * streams, futures or error contexts, or that use the async ABI: their semantics need handle
  * tables and a scheduler this version does not generate.
  *
- * Guarantees afterwards: every boundary's `how` is DIRECT, COPY or TRANSCODE; every stub of a
- * non-direct boundary has a decoded body; no reference to the stub of a direct boundary is left.
+ * Guarantees afterwards: every boundary's `how` is DIRECT, COPY or TRANSCODE; every entry of a
+ * non-direct boundary has a decoded body; no reference to the entry of a direct boundary is left.
  * The values, traps and realloc/post-return calls are those of the Canonical ABI, except that a
  * value found invalid while copying traps after the destination's realloc ran where the spec
  * lifts everything first -- unobservable, since a trap ends both component instances and
@@ -772,7 +772,7 @@ static bool is_direct(const MeldBoundary *b, const MeldCoreSig *lo) {
   return !b->sig->result || flat_transparent(b->sig->result);
 }
 
-/* The stub's body: parameters in, call, results out, post-return. */
+/* The entry's body: parameters in, call, results out, post-return. */
 static bool build_adapter(Adapt *a, const MeldBoundary *b, const MeldCoreSig *lo,
                           const MeldCoreSig *li, bool forward) {
   MeldGen gen, *g = &gen;
@@ -806,7 +806,7 @@ static bool build_adapter(Adapt *a, const MeldBoundary *b, const MeldCoreSig *lo
   }
   for (uint32_t i = 0; i < nargs; i++) meld_gen_get(g, args[i]);
   meld_gen_idx(g, MELD_OP_Call, b->target);
-  if (forward) return meld_gen_finish(g, &a->m->funcs[b->stub]);
+  if (forward) return meld_gen_finish(g, &a->m->funcs[b->entry]);
   uint32_t r[MELD_MAX_FLAT_RESULTS], out[MELD_MAX_FLAT_RESULTS];
   for (uint32_t i = li->nresults; i-- > 0;) {
     r[i] = meld_gen_local(g, li->results[i]);
@@ -831,7 +831,7 @@ static bool build_adapter(Adapt *a, const MeldBoundary *b, const MeldCoreSig *lo
   }
   for (uint32_t i = 0; i < lo->nresults; i++) meld_gen_get(g, out[i]);
   if (a->failed) return false;
-  return meld_gen_finish(g, &a->m->funcs[b->stub]);
+  return meld_gen_finish(g, &a->m->funcs[b->entry]);
 }
 
 /* Redirects every reference to a function through map (calls and ref.func in bodies and
@@ -903,7 +903,7 @@ bool meld_pass_adapter(MeldUnit *u, const MeldPassParams *params) {
   bool ok = true;
   for (uint32_t i = 0; i < fu->nboundaries; i++) {
     const MeldBoundary *b = &fu->boundaries[i];
-    if (b->how != MELD_ADAPT_PENDING || b->stub == MELD_NONE) continue;
+    if (b->how != MELD_ADAPT_PENDING || b->entry == MELD_NONE) continue;
     if (!supported(u, b)) ok = false;
   }
   if (!ok) return false;
@@ -915,11 +915,11 @@ bool meld_pass_adapter(MeldUnit *u, const MeldPassParams *params) {
   bool any_direct = false;
   for (uint32_t i = 0; i < fu->nboundaries && ok; i++) {
     MeldBoundary *b = &fu->boundaries[i];
-    if (b->how != MELD_ADAPT_PENDING || b->stub == MELD_NONE) continue;
+    if (b->how != MELD_ADAPT_PENDING || b->entry == MELD_NONE) continue;
     MeldCoreSig lo, li;
     meld_abi_core_sig(b->sig, MELD_CONTEXT_LOWER, &lo);
     meld_abi_core_sig(b->sig, MELD_CONTEXT_LIFT, &li);
-    if (!type_is(m, b->stub, &lo) || !type_is(m, b->target, &li)) {
+    if (!type_is(m, b->entry, &lo) || !type_is(m, b->target, &li)) {
       MeldBuf name;
       meld_buf_init(&name, u->ctx->alloc);
       print_name(&name, b);
@@ -960,10 +960,10 @@ bool meld_pass_adapter(MeldUnit *u, const MeldPassParams *params) {
     for (uint32_t f = 0; ok && f < m->nfuncs; f++) map[f] = f;
     for (uint32_t i = 0; ok && i < fu->nboundaries; i++) {
       const MeldBoundary *b = &fu->boundaries[i];
-      if (b->how == MELD_ADAPT_DIRECT && b->stub < m->nfuncs && b->target < m->nfuncs)
-        map[b->stub] = b->target;
+      if (b->how == MELD_ADAPT_DIRECT && b->entry < m->nfuncs && b->target < m->nfuncs)
+        map[b->entry] = b->target;
     }
-    /* A target may itself be the stub of another direct boundary (a component that lifts what
+    /* A target may itself be the entry of another direct boundary (a component that lifts what
      * it lowered): follow the chain to its end. */
     for (uint32_t f = 0; ok && f < m->nfuncs; f++) {
       uint32_t t = map[f], steps = 0;

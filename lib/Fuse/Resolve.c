@@ -4,7 +4,7 @@
  * What it does: evaluates the component instance graph of the inputs symbolically (Resolve.h):
  * every core module instantiation becomes a copy of that module in the fused module, linked to
  * what its imports were given; every canon lower of a function another instance of the program
- * lifted becomes a boundary with a stub the `adapter` pass fills; every component import nobody
+ * lifted becomes a boundary with an entry the `adapter` pass fills; every component import nobody
  * provides becomes a core import (module = interface, field = function); the root's lifted
  * functions become core exports.  Several input files are linked by interface name, with
  * semver-compatible versions.  Then the fused module is assembled: indices remapped (raw bodies
@@ -22,7 +22,7 @@
  *
  * Guarantees: a valid core module (multi-memory: each component instance keeps its memories,
  * tables and globals) behaving as the components linked by a component runtime, except that
- * cross-component calls reach stubs that trap until `adapter` runs (MELD_PROP_ADAPTED is
+ * cross-component calls reach entries that trap until `adapter` runs (MELD_PROP_ADAPTED is
  * removed); every fused entity's `origin` names its component instance; the unit's `fusion`
  * record lists instances, boundaries, host imports and exports (indices tracked through
  * later renumbering).  Active element and data segments of every module instance are applied
@@ -538,7 +538,7 @@ static bool canon_lower(Resolver *R, Scope *s, const MeldCompCanon *cn, Ent *out
     b->lift = f->opts;
     b->target = f->core;
     b->how = MELD_ADAPT_PENDING;
-    slot = new_func_slot(R, SLOT_STUB, MELD_NONE, 0, F->nboundaries - 1);
+    slot = new_func_slot(R, SLOT_ENTRY, MELD_NONE, 0, F->nboundaries - 1);
   }
   if (slot == MELD_NONE) return false;
   *out = ent(ENT_CORE_FUNC, slot);
@@ -1271,11 +1271,11 @@ static bool assemble(Resolver *R, MeldModule **out) {
   meld_arena_free(&scratch);
   if (!ok) return false;
 
-  /* Stubs: the caller's lowered signature, a body that traps until `adapter` writes one; and
+  /* Boundary entries: the caller's lowered signature, a body that traps until `adapter` writes one; and
    * the synthesized start function. */
   for (uint32_t i = 0; i < R->nfuncs; i++) {
     const FuncSlot *s = &R->funcs[i];
-    if (s->kind != SLOT_STUB && s->kind != SLOT_START) continue;
+    if (s->kind != SLOT_ENTRY && s->kind != SLOT_START) continue;
     MeldFunc *f = &fm->funcs[s->final];
     MeldFuncType t;
     TRY(slot_sig(R, i, &t));
@@ -1283,14 +1283,14 @@ static bool assemble(Resolver *R, MeldModule **out) {
     f->import = MELD_NONE;
     f->at = f->codeoffset = MELD_NO_OFFSET;
     f->decoded = true;
-    uint32_t n = s->kind == SLOT_STUB ? 2 : R->nstarts + 1;
+    uint32_t n = s->kind == SLOT_ENTRY ? 2 : R->nstarts + 1;
     f->instrs = meld_arena_calloc(R->arena, n, sizeof *f->instrs);
     if (!f->instrs) return oom(R);
     f->ninstrs = f->capinstrs = n;
-    if (s->kind == SLOT_STUB) {
+    if (s->kind == SLOT_ENTRY) {
       f->origin = F->boundaries[s->aux].caller;
       f->instrs[0].op = MELD_OP_Unreachable;
-      F->boundaries[s->aux].stub = s->final;
+      F->boundaries[s->aux].entry = s->final;
     } else {
       f->origin = MELD_NONE;
       for (uint32_t k = 0; k < R->nstarts; k++) {
@@ -1559,7 +1559,7 @@ static bool track(Resolver *R, MeldModule *fm) {
   for (uint32_t i = 0; i < F->nboundaries; i++) {
     MeldBoundary *b = &F->boundaries[i];
     if (!meld_module_track(fm, R->arena, MELD_SPACE_FUNC, &b->target) ||
-        !meld_module_track(fm, R->arena, MELD_SPACE_FUNC, &b->stub) ||
+        !meld_module_track(fm, R->arena, MELD_SPACE_FUNC, &b->entry) ||
         !track_opts(R, fm, &b->lower) || !track_opts(R, fm, &b->lift))
       return oom(R);
   }

@@ -5,7 +5,7 @@
  * instead of values: every definition pushes an entity (Ent) onto the index space of its sort
  * in a Scope, exactly as the binary builds index spaces; core module instantiations become
  * module instances whose functions, tables, memories and globals are slots of the fused module;
- * canon lift makes a component function, canon lower a core function slot (a boundary stub for
+ * canon lift makes a component function, canon lower a core function slot (a boundary entry for
  * a function lifted inside the program, a core import for one provided by the host).
  */
 #ifndef MELDC_FUSE_RESOLVE_H
@@ -58,7 +58,7 @@ struct Scope {
 typedef enum SlotKind {
   SLOT_MODULE, /* defined function `local` of module instance `minst` */
   SLOT_HOST,   /* a core import (R->fusion.imports[aux]) */
-  SLOT_STUB,   /* a boundary stub (R->fusion.boundaries[aux]) */
+  SLOT_ENTRY,   /* a boundary entry (R->fusion.boundaries[aux]) */
   SLOT_START,  /* the synthesized start function */
 } SlotKind;
 

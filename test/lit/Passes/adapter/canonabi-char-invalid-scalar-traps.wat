@@ -7,7 +7,7 @@
 ;; RUN:   ok:0xd800 ok:0xdfff ok:0x110000 ok:-1 bad-result list-ok list-bad | FileCheck %s --check-prefix=EXEC
 ;; REQUIRES: node
 
-;; The argument check of `echo` (stub 4): i >= 0x110000, then i - 0xD800 < 0x800.
+;; The argument check of `echo` (entry 4): i >= 0x110000, then i - 0xD800 < 0x800.
 ;; CHECK:      (func (;4;) (type 1) (param i32) (result i32)
 ;; CHECK-NEXT:   (local i32)
 ;; CHECK-NEXT:   local.get 0

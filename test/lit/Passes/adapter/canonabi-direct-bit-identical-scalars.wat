@@ -1,13 +1,13 @@
 ;; Values that lift_flat then lower_flat leave bit-identical (u32, s32, u64, s64, f32, f64, flags
 ;; with 32 labels, records and tuples of those), with no spilling and no post-return, need no
-;; adapter: every call to the stub becomes a call to the callee's core function.
+;; adapter: every call to the entry becomes a call to the callee's core function.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
 ;; RUN: %meldc -passes=resolve,adapter %t.wasm -o %t.out.wasm --explain --print-after=adapter 2>&1 | FileCheck %s
 ;; RUN: %meldc %t.wasm -o %t.dce.wasm
 ;; RUN: %node %S/Inputs/run.mjs %t.dce.wasm run | FileCheck %s --check-prefix=EXEC
 ;; REQUIRES: node
 
-;; The callee's core functions are 0..2, the stubs 3..5 (forwarding bodies, left for dce);
+;; The callee's core functions are 0..2, the entries 3..5 (forwarding bodies, left for dce);
 ;; the caller's `run` calls the callee's functions.
 ;; CHECK:      (func (;3;) (type 0) (param i32 i32) (result i32)
 ;; CHECK-NEXT:   local.get 0
@@ -21,7 +21,7 @@
 ;; CHECK: explain: {{.*}}add: direct
 ;; CHECK: explain: {{.*}}mix: direct
 ;; CHECK: explain: {{.*}}pair: direct
-;; After dce no stub is left: the callee's three functions and `run`.
+;; After dce no entry is left: the callee's three functions and `run`.
 ;; RUN: wasm2wat --enable-multi-memory %t.dce.wasm | grep -c "^  (func" | FileCheck %s --check-prefix=NFUNCS
 ;; NFUNCS: {{^4$}}
 ;; EXEC-NOT: trap

@@ -1,4 +1,4 @@
-;; A direct boundary redirects every reference to its stub, not only calls: element segments
+;; A direct boundary redirects every reference to its entry, not only calls: element segments
 ;; (call_indirect through the caller's table), ref.func in code and in global initialisers, and
 ;; a core export of the caller's instance that re-exports the lowered function.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
@@ -8,7 +8,7 @@
 ;; RUN: %node %S/Inputs/run.mjs %t.run.wasm run | FileCheck %s --check-prefix=EXEC
 ;; REQUIRES: node
 
-;; The callee's `double` is function 0, the stub 1: nothing refers to the stub any more.
+;; The callee's `double` is function 0, the entry 1: nothing refers to the entry any more.
 ;; CHECK:       (global (;0;) funcref (ref.func 0))
 ;; CHECK:       (elem (;0;) (i32.const 0) func 0)
 ;; CHECK:       (elem (;1;) declare func 0)

@@ -7,7 +7,7 @@
 ;; RUN: %node %S/Inputs/run.mjs %t.run.wasm run | FileCheck %s --check-prefix=EXEC
 ;; REQUIRES: node
 
-;; The stub of `narrow` (function 3): each argument converted, the call, the result converted.
+;; The entry of `narrow` (function 3): each argument converted, the call, the result converted.
 ;; CHECK:      (func (;3;) (type 0) (param i32 i32 i32 i32 i32) (result i32)
 ;; CHECK:        local.get 0
 ;; CHECK-NEXT:   i32.const 255

@@ -7,7 +7,7 @@
 ;; RUN: %node %S/Inputs/run.mjs %t.run.wasm run | FileCheck %s --check-prefix=EXEC
 ;; REQUIRES: node
 
-;; The stub of `get`: call, copy the string into the caller's memory, then post-return with the
+;; The entry of `get`: call, copy the string into the caller's memory, then post-return with the
 ;; callee's result, last.
 ;; CHECK:      (func (;5;) (type 2) (param i32)
 ;; CHECK:        call 1

@@ -1,12 +1,12 @@
 ;; A composed component: $A lifts `double`, $B imports it, lowers it and exports `quad`.  After
-;; resolve the two core modules are one module with two memories; B's import is a stub (the
+;; resolve the two core modules are one module with two memories; B's import is an entry (the
 ;; boundary `adapter` fills), the root's export is a core export, and --explain names both sides.
 ;; RUN: %wasm-tools parse %s -o %t.wasm
 ;; RUN: %meldc -passes=resolve --verify-each --explain --print-after=resolve --disable-output %t.wasm 2>&1 | FileCheck %s
 ;; CHECK: ; *** IR Dump After resolve ***
 ;; CHECK: (memory (;0;) 1)
 ;; CHECK-NEXT: (memory (;1;) 1)
-;; Functions come in instantiation order: A's, then B's stub (made by its canon lower), then B's.
+;; Functions come in instantiation order: A's, then B's entry (made by its canon lower), then B's.
 ;; CHECK: (export "quad" (func 2))
 ;; CHECK: (func (;0;) (type 0) (param i32) (result i32)
 ;; CHECK-NEXT: local.get 0
