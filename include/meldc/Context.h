@@ -22,6 +22,17 @@ typedef struct MeldContext {
    * with the same checking decoder and reports the same errors, so each body is decoded once
    * instead of twice.  The driver does; library users get the strict default. */
   bool defer_body_checks;
+  /* How many threads a library call may run work on (the calling thread included): 1, the
+   * default, runs everything on the calling thread.  Work that is split (checking function
+   * bodies, renumbering them) gives the same result and the same diagnostics, in the same order,
+   * whatever the count: workers only compute, and everything reported is reported by the
+   * calling thread.  The allocator must be thread-safe when this is above 1 (the default one
+   * is). */
+  uint32_t threads;
+  /* Work smaller than this many bytes of code stays on the calling thread (threads cost more
+   * than they save there); 256 KiB by default.  Tests set 0 to run the threaded paths on small
+   * inputs. */
+  uint32_t parallel_min_code;
 } MeldContext;
 
 /* `alloc.fn == NULL` selects the default allocator. */

@@ -483,8 +483,45 @@ typedef struct MeldIndexRef {
 } MeldIndexRef;
 
 /* The module-level index immediates of an instruction (labels and locals are not module
- * indices): at most two.  Derived from the immediate kind, so it covers every opcode. */
-uint32_t meld_instr_refs(MeldInstr *in, MeldIndexRef refs[2]);
+ * indices): at most two.  Derived from the immediate kind, so it covers every opcode.  Inline:
+ * the scanners of raw code (meld_code_remap, meld_code_refs) call it for every instruction. */
+static inline uint32_t meld_instr_refs(MeldInstr *in, MeldIndexRef refs[2]) {
+  switch ((MeldImmKind)meld_op_info[in->op].imm) {
+  case MELD_IMM_BLOCK:
+    if (in->btkind != MELD_BT_TYPEIDX) return 0;
+    refs[0] = (MeldIndexRef){MELD_SPACE_TYPE, &in->x};
+    return 1;
+  case MELD_IMM_FUNC: refs[0] = (MeldIndexRef){MELD_SPACE_FUNC, &in->x}; return 1;
+  case MELD_IMM_CALL_INDIRECT:
+    refs[0] = (MeldIndexRef){MELD_SPACE_TYPE, &in->x};
+    refs[1] = (MeldIndexRef){MELD_SPACE_TABLE, &in->y};
+    return 2;
+  case MELD_IMM_GLOBAL: refs[0] = (MeldIndexRef){MELD_SPACE_GLOBAL, &in->x}; return 1;
+  case MELD_IMM_TABLE: refs[0] = (MeldIndexRef){MELD_SPACE_TABLE, &in->x}; return 1;
+  case MELD_IMM_TABLE_TABLE:
+    refs[0] = (MeldIndexRef){MELD_SPACE_TABLE, &in->x};
+    refs[1] = (MeldIndexRef){MELD_SPACE_TABLE, &in->y};
+    return 2;
+  case MELD_IMM_ELEM_TABLE:
+    refs[0] = (MeldIndexRef){MELD_SPACE_ELEM, &in->x};
+    refs[1] = (MeldIndexRef){MELD_SPACE_TABLE, &in->y};
+    return 2;
+  case MELD_IMM_ELEM: refs[0] = (MeldIndexRef){MELD_SPACE_ELEM, &in->x}; return 1;
+  case MELD_IMM_MEMARG:
+  case MELD_IMM_MEMARG_LANE:
+  case MELD_IMM_MEMORY: refs[0] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->x}; return 1;
+  case MELD_IMM_MEMORY_MEMORY:
+    refs[0] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->x};
+    refs[1] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->y};
+    return 2;
+  case MELD_IMM_DATA_MEMORY:
+    refs[0] = (MeldIndexRef){MELD_SPACE_DATA, &in->x};
+    refs[1] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->y};
+    return 2;
+  case MELD_IMM_DATA: refs[0] = (MeldIndexRef){MELD_SPACE_DATA, &in->x}; return 1;
+  default: return 0;
+  }
+}
 
 /* Rewrites every reference in the module through `maps` (old index -> new index; a NULL map
  * leaves that space alone): function bodies (decoding those that change into `arena`), constant
@@ -500,11 +537,37 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
 bool meld_module_track(MeldModule *m, MeldArena *arena, MeldSpace space, uint32_t *slot);
 
 /* Re-encodes a raw expression (instruction bytes through the final end) with every module
- * index mapped through `maps` (NULL: unchanged), appending to `out`.  Instructions without
- * index immediates are copied byte for byte; those with are re-encoded canonically.  Used to
- * merge modules without decoding bodies into arrays.  Reports malformed code like the decoder. */
+ * index mapped through `maps` (NULL: unchanged).  When some index changes, *changed is set and
+ * the whole new expression is appended to `out`: runs of instructions whose indices stay are
+ * copied byte for byte, the others re-encoded canonically.  When none changes, *changed is
+ * false and `out` is left alone (the caller keeps the original bytes).  Used to merge and
+ * renumber modules without decoding bodies into arrays.  Reports malformed code like the
+ * decoder (a NULL `ctx` reports nothing: the caller only learns that it failed). */
 bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
-                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out);
+                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
+                     bool *changed);
+
+/* Renumbers many raw bodies through the same maps, on MeldContext.threads threads: job j's
+ * bytes (code, codesize; codeoffset for messages) go through meld_code_remap, and its `dst`
+ * receives the result -- a copy in `arena` when an index changed (codeoffset becomes
+ * MELD_NO_OFFSET), the original bytes otherwise (codeoffset untouched).  Reports the first
+ * failure in job order, as a loop over the jobs would, and returns false. */
+typedef struct MeldRemapJob {
+  const uint8_t *code;
+  uint32_t codesize;
+  uint64_t codeoffset;
+  MeldFunc *dst;
+} MeldRemapJob;
+bool meld_code_remap_many(MeldContext *ctx, const char *file, const MeldRemapJob *jobs,
+                          uint32_t njobs, const uint32_t *const maps[MELD_NUM_SPACES],
+                          MeldArena *arena);
+
+/* Calls `visit` for every module-level index immediate of a raw body, in order (`op` is the
+ * instruction's MeldOpcode), without keeping any instruction.  Reports malformed code like the
+ * decoder and returns false. */
+typedef void (*MeldRefVisitor)(void *env, MeldSpace space, uint32_t index, uint16_t op);
+bool meld_code_refs(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
+                    uint32_t size, MeldRefVisitor visit, void *env);
 
 /* Encodes one instruction / an instruction sequence in canonical form. */
 void meld_encode_instr(MeldBuf *out, const MeldInstr *in);

@@ -85,6 +85,10 @@ MeldArenaMark meld_arena_mark(MeldArena *arena);
 /* Releases everything allocated after `mark` (blocks allocated since are returned to the
  * allocator). */
 void meld_arena_release(MeldArena *arena, MeldArenaMark mark);
+/* Moves every block of `src` into `dst` (same allocator), which then owns them as if they had
+ * just been allocated there (a later release to an earlier mark frees them); `src` is left
+ * empty.  Lets workers allocate from arenas of their own and hand the results over. */
+void meld_arena_adopt(MeldArena *dst, MeldArena *src);
 
 /* ---- Growable arrays (items + nitems + cap, 32-bit counts) ----
  * `meld_grow` makes room for at least `need` elements of `elem_size` in the array whose pointer
@@ -189,6 +193,25 @@ bool meld_read_file(MeldAllocator alloc, const char *path, uint8_t **data, size_
 
 /* Monotonic clock in seconds (for --time-passes). */
 double meld_now(void);
+
+/* Runs fn(env, w) for every worker w in [0, nworkers): worker 0 on the calling thread, the others
+ * on threads of their own; returns when all have returned.  A thread that cannot be started
+ * runs its worker on the calling thread instead, so the work is always done.  Workers share
+ * out the items themselves (MeldWorkQueue). */
+typedef void (*MeldWorkerFn)(void *env, uint32_t worker);
+void meld_parallel_run(uint32_t nworkers, MeldWorkerFn fn, void *env);
+
+/* The online processor count (at least 1). */
+uint32_t meld_cpu_count(void);
+
+/* Hands out [0, n) in chunks to the workers of one meld_parallel_run. */
+typedef struct MeldWorkQueue {
+  _Atomic uint32_t next;
+  uint32_t n, chunk;
+} MeldWorkQueue;
+void meld_queue_init(MeldWorkQueue *q, uint32_t n, uint32_t chunk);
+/* The next chunk [*begin, *end); false when none is left. */
+bool meld_queue_take(MeldWorkQueue *q, uint32_t *begin, uint32_t *end);
 
 #ifdef __cplusplus
 }

@@ -1233,6 +1233,12 @@ static bool assemble(Resolver *R, MeldModule **out) {
     elem_base += m->nelems;
     data_base += m->ndatas;
 
+    /* Raw bodies are renumbered together (meld_code_remap_many, on several threads); the
+     * rare decoded one is encoded first. */
+    MeldRemapJob *jobs = ok ? meld_arena_alloc(&scratch, ((size_t)m->nfuncs + 1) * sizeof *jobs)
+                            : NULL;
+    if (ok && !jobs) ok = oom(R);
+    uint32_t njobs = 0;
     for (uint32_t k = m->nimportfuncs; k < m->nfuncs && ok; k++) {
       const MeldFunc *src = &m->funcs[k];
       MeldFunc *f = &fm->funcs[fmap[k]];
@@ -1243,28 +1249,25 @@ static bool assemble(Resolver *R, MeldModule **out) {
       f->nlocalgroups = src->nlocalgroups;
       f->nlocals = src->nlocals;
       f->at = MELD_NO_OFFSET;
-      code.len = 0;
-      if (src->decoded) {
-        MeldBuf raw;
-        meld_buf_init(&raw, R->ctx->alloc);
-        meld_encode_instrs(&raw, src->instrs, src->ninstrs);
-        ok = !raw.oom && meld_code_remap(R->ctx, m->file, MELD_NO_OFFSET, raw.data,
-                                         (uint32_t)raw.len, (const uint32_t *const *)maps.space,
-                                         &code);
-        meld_buf_free(&raw);
-      } else {
-        ok = meld_code_remap(R->ctx, m->file, src->codeoffset, src->code, src->codesize,
-                             (const uint32_t *const *)maps.space, &code);
+      f->codeoffset = MELD_NO_OFFSET;
+      if (!src->decoded) {
+        jobs[njobs++] = (MeldRemapJob){src->code, src->codesize, src->codeoffset, f};
+        continue;
       }
-      if (!ok) break;
-      f->code = meld_arena_memdup(R->arena, code.data, code.len);
-      if (!f->code && code.len) {
+      code.len = 0;
+      meld_encode_instrs(&code, src->instrs, src->ninstrs);
+      const uint8_t *raw = code.oom ? NULL : meld_arena_memdup(R->arena, code.data, code.len);
+      if (!raw && code.len) {
         ok = oom(R);
         break;
       }
-      f->codesize = (uint32_t)code.len;
-      f->codeoffset = MELD_NO_OFFSET;
+      MeldRemapJob one = {raw, (uint32_t)code.len, MELD_NO_OFFSET, f};
+      ok = meld_code_remap_many(R->ctx, m->file, &one, 1, (const uint32_t *const *)maps.space,
+                                R->arena);
     }
+    if (ok)
+      ok = meld_code_remap_many(R->ctx, m->file, jobs, njobs,
+                                (const uint32_t *const *)maps.space, R->arena);
     meld_arena_release(&scratch, mark);
   }
   meld_buf_free(&code);

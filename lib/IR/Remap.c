@@ -22,44 +22,6 @@ const char *meld_space_name(MeldSpace s) {
   return "?";
 }
 
-uint32_t meld_instr_refs(MeldInstr *in, MeldIndexRef refs[2]) {
-  switch ((MeldImmKind)meld_op_info[in->op].imm) {
-  case MELD_IMM_BLOCK:
-    if (in->btkind != MELD_BT_TYPEIDX) return 0;
-    refs[0] = (MeldIndexRef){MELD_SPACE_TYPE, &in->x};
-    return 1;
-  case MELD_IMM_FUNC: refs[0] = (MeldIndexRef){MELD_SPACE_FUNC, &in->x}; return 1;
-  case MELD_IMM_CALL_INDIRECT:
-    refs[0] = (MeldIndexRef){MELD_SPACE_TYPE, &in->x};
-    refs[1] = (MeldIndexRef){MELD_SPACE_TABLE, &in->y};
-    return 2;
-  case MELD_IMM_GLOBAL: refs[0] = (MeldIndexRef){MELD_SPACE_GLOBAL, &in->x}; return 1;
-  case MELD_IMM_TABLE: refs[0] = (MeldIndexRef){MELD_SPACE_TABLE, &in->x}; return 1;
-  case MELD_IMM_TABLE_TABLE:
-    refs[0] = (MeldIndexRef){MELD_SPACE_TABLE, &in->x};
-    refs[1] = (MeldIndexRef){MELD_SPACE_TABLE, &in->y};
-    return 2;
-  case MELD_IMM_ELEM_TABLE:
-    refs[0] = (MeldIndexRef){MELD_SPACE_ELEM, &in->x};
-    refs[1] = (MeldIndexRef){MELD_SPACE_TABLE, &in->y};
-    return 2;
-  case MELD_IMM_ELEM: refs[0] = (MeldIndexRef){MELD_SPACE_ELEM, &in->x}; return 1;
-  case MELD_IMM_MEMARG:
-  case MELD_IMM_MEMARG_LANE:
-  case MELD_IMM_MEMORY: refs[0] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->x}; return 1;
-  case MELD_IMM_MEMORY_MEMORY:
-    refs[0] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->x};
-    refs[1] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->y};
-    return 2;
-  case MELD_IMM_DATA_MEMORY:
-    refs[0] = (MeldIndexRef){MELD_SPACE_DATA, &in->x};
-    refs[1] = (MeldIndexRef){MELD_SPACE_MEMORY, &in->y};
-    return 2;
-  case MELD_IMM_DATA: refs[0] = (MeldIndexRef){MELD_SPACE_DATA, &in->x}; return 1;
-  default: return 0;
-  }
-}
-
 static uint32_t map_index(const uint32_t *map, uint32_t idx) {
   if (!map) return idx;
   uint32_t n = map[idx];
@@ -115,10 +77,13 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
   /* Raw bodies stay raw: rewritten in one pass by meld_code_remap, which copies unchanged
    * instructions byte for byte, so an unchanged body comes out identical and is kept as it
    * was (decoding them into arrays would cost the memory of the whole program's code). */
-  MeldBuf raw;
-  meld_buf_init(&raw, ctx->alloc);
-  bool ok = true;
-  for (uint32_t i = 0; i < m->nfuncs && ok; i++) {
+  MeldRemapJob *jobs = meld_alloc(ctx->alloc, ((size_t)m->nfuncs + 1) * sizeof *jobs);
+  if (!jobs) {
+    meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
+    return false;
+  }
+  uint32_t njobs = 0;
+  for (uint32_t i = 0; i < m->nfuncs; i++) {
     MeldFunc *f = &m->funcs[i];
     if (tmap && (!fmap || fmap[i] != MELD_NONE)) f->type = map_index(tmap, f->type);
     if (f->import != MELD_NONE || (fmap && fmap[i] == MELD_NONE)) continue;
@@ -126,21 +91,10 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
       remap_instrs(f->instrs, f->ninstrs, maps);
       continue;
     }
-    raw.len = 0;
-    ok = meld_code_remap(ctx, m->file, f->codeoffset, f->code, f->codesize, maps, &raw);
-    if (!ok || (raw.len == f->codesize && memcmp(raw.data, f->code, raw.len) == 0)) continue;
-    uint8_t *code = raw.len <= UINT32_MAX ? meld_arena_alloc(arena, raw.len) : NULL;
-    if (!code) {
-      meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
-      ok = false;
-      break;
-    }
-    memcpy(code, raw.data, raw.len);
-    f->code = code;
-    f->codesize = (uint32_t)raw.len;
-    f->codeoffset = MELD_NO_OFFSET;
+    jobs[njobs++] = (MeldRemapJob){f->code, f->codesize, f->codeoffset, f};
   }
-  meld_buf_free(&raw);
+  bool ok = meld_code_remap_many(ctx, m->file, jobs, njobs, maps, arena);
+  meld_free(ctx->alloc, jobs, ((size_t)m->nfuncs + 1) * sizeof *jobs);
   if (!ok) return false;
 
   for (uint32_t i = m->nimportglobals; i < m->nglobals; i++) {
@@ -218,36 +172,83 @@ bool meld_module_track(MeldModule *m, MeldArena *arena, MeldSpace space, uint32_
   return true;
 }
 
-bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
-                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out) {
-  const uint8_t *p = code, *end = code + size;
-  MeldArena labels;
-  meld_arena_init(&labels, ctx->alloc, 4096);
-  bool ok = true;
-  while (p < end) {
-    const uint8_t *at = p;
-    MeldArenaMark mark = meld_arena_mark(&labels);
-    MeldInstr in;
-    const char *err = NULL;
-    if (!meld_decode_instr(&p, end, &labels, &in, &err)) {
-      meld_error(ctx, file, offset + (uint64_t)(p - code), "%s", err);
-      ok = false;
-      break;
-    }
-    MeldIndexRef refs[2];
-    uint32_t k = meld_instr_refs(&in, refs);
-    bool change = false;
-    for (uint32_t r = 0; r < k; r++) {
-      const uint32_t *map = maps[refs[r].space];
-      if (map && map[*refs[r].slot] != *refs[r].slot) {
-        *refs[r].slot = map_index(map, *refs[r].slot);
-        change = true;
-      }
-    }
-    if (change) meld_encode_instr(out, &in);
-    else meld_buf_bytes(out, at, (size_t)(p - at));
-    meld_arena_release(&labels, mark);
+/* ---- Renumbering many bodies ---- */
+
+/* One job through meld_code_remap into `arena` (via the reused buffer `buf`). */
+static bool remap_job(MeldContext *ctx, const char *file, const MeldRemapJob *j,
+                      const uint32_t *const maps[], MeldArena *arena, MeldBuf *buf) {
+  buf->len = 0;
+  bool changed = false;
+  if (!meld_code_remap(ctx, file, j->codeoffset, j->code, j->codesize, maps, buf, &changed))
+    return false;
+  if (!changed) {
+    j->dst->code = j->code;
+    j->dst->codesize = j->codesize;
+    return true;
   }
-  meld_arena_free(&labels);
-  return ok && !out->oom;
+  uint8_t *code = buf->len <= UINT32_MAX ? meld_arena_memdup(arena, buf->data, buf->len) : NULL;
+  if (!code) {
+    if (ctx) meld_error(ctx, file, MELD_NO_OFFSET, "out of memory while renumbering");
+    return false;
+  }
+  j->dst->code = code;
+  j->dst->codesize = (uint32_t)buf->len;
+  j->dst->codeoffset = MELD_NO_OFFSET;
+  return true;
+}
+
+typedef struct RemapWork {
+  MeldContext *ctx;
+  const MeldRemapJob *jobs;
+  const uint32_t *const *maps;
+  MeldArena *arenas; /* one per worker */
+  uint8_t *failed;   /* per job: the worker could not do it (the caller redoes it, reporting) */
+  MeldWorkQueue queue;
+} RemapWork;
+
+static void remap_worker(void *env, uint32_t w) {
+  RemapWork *rw = env;
+  MeldBuf buf;
+  meld_buf_init(&buf, rw->ctx->alloc);
+  uint32_t b, e;
+  while (meld_queue_take(&rw->queue, &b, &e))
+    for (uint32_t k = b; k < e; k++)
+      rw->failed[k] = !remap_job(NULL, NULL, &rw->jobs[k], rw->maps, &rw->arenas[w], &buf);
+  meld_buf_free(&buf);
+}
+
+bool meld_code_remap_many(MeldContext *ctx, const char *file, const MeldRemapJob *jobs,
+                          uint32_t njobs, const uint32_t *const maps[MELD_NUM_SPACES],
+                          MeldArena *arena) {
+  uint32_t nworkers = ctx->threads;
+  uint64_t code = 0;
+  for (uint32_t k = 0; k < njobs; k++) code += jobs[k].codesize;
+  uint8_t *failed = NULL;
+  MeldArena *arenas = NULL;
+  if (nworkers > 1 && code >= ctx->parallel_min_code) {
+    failed = meld_alloc(ctx->alloc, njobs);
+    arenas = meld_alloc(ctx->alloc, (size_t)nworkers * sizeof *arenas);
+  }
+  bool ok = true;
+  if (failed && arenas) {
+    for (uint32_t w = 0; w < nworkers; w++) meld_arena_init(&arenas[w], ctx->alloc, 256 * 1024);
+    RemapWork rw = {ctx, jobs, maps, arenas, failed, {0}};
+    meld_queue_init(&rw.queue, njobs, 32);
+    meld_parallel_run(nworkers, remap_worker, &rw);
+    for (uint32_t w = 0; w < nworkers; w++) meld_arena_adopt(arena, &arenas[w]);
+    /* What a worker could not do is done again here, where errors can be reported. */
+    MeldBuf buf;
+    meld_buf_init(&buf, ctx->alloc);
+    for (uint32_t k = 0; k < njobs && ok; k++)
+      if (failed[k]) ok = remap_job(ctx, file, &jobs[k], maps, arena, &buf);
+    meld_buf_free(&buf);
+  } else {
+    MeldBuf buf;
+    meld_buf_init(&buf, ctx->alloc);
+    for (uint32_t k = 0; k < njobs && ok; k++) ok = remap_job(ctx, file, &jobs[k], maps, arena, &buf);
+    meld_buf_free(&buf);
+  }
+  meld_free(ctx->alloc, failed, njobs);
+  meld_free(ctx->alloc, arenas, (size_t)nworkers * sizeof *arenas);
+  return ok;
 }

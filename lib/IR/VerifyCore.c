@@ -27,6 +27,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "Parse/DecodeInstr.h"
+
 /* Entries of the value stack that are not value types (neither byte is a valid type). */
 enum {
   T_ANY = 0,  /* from the polymorphic stack after an unconditional branch: matches anything */
@@ -179,6 +181,9 @@ typedef struct Verifier {
    * them); a body with errors is checked again with offsets, and only that run reports. */
   bool quiet;
   bool quiet_failed;
+  /* A worker of a parallel quiet check: it reports nothing, not even running out of memory
+   * (the calling thread checks again whatever a worker could not pass). */
+  bool worker;
   uint8_t *declared; /* bitset over functions: C.refs, the functions ref.func may name */
   OpSig sigs[MELD_NUM_OPCODES];
 
@@ -187,6 +192,10 @@ typedef struct Verifier {
   const MeldInstr *instrs;
   const uint64_t *offsets; /* file offset of each instruction, or NULL */
   uint32_t ninstrs;
+  /* A raw body checked as it is decoded (quiet runs only): `instrs` is NULL, `cur` holds the
+   * instruction being typed, `ninstrs` bounds the count by the body's size. */
+  const uint8_t *p, *end;
+  MeldInstr cur;
   const MeldFuncType *ftype;
   uint64_t nlocals;          /* parameters + declared locals */
   const MeldValType *flat;   /* type of each local, or NULL: use the groups */
@@ -237,7 +246,7 @@ static void ierr(Verifier *v, uint32_t i, const char *fmt, ...) {
 }
 
 static void report_oom(Verifier *v) {
-  if (!v->oom) merr(v, "out of memory while verifying the module");
+  if (!v->oom && !v->worker) merr(v, "out of memory while verifying the module");
   v->oom = true;
 }
 
@@ -247,8 +256,12 @@ static const char *tname(uint8_t t) {
   return meld_valtype_name(t);
 }
 
+static uint32_t instr_op(const Verifier *v, uint32_t i) {
+  return v->instrs ? v->instrs[i].op : v->cur.op;
+}
+
 static const char *opname(const Verifier *v, uint32_t i) {
-  uint32_t op = v->instrs[i].op;
+  uint32_t op = instr_op(v, i);
   return op < MELD_NUM_OPCODES ? op_rows[op].text : "?";
 }
 
@@ -441,7 +454,7 @@ static bool check_frame_results(Verifier *v, uint32_t i) {
   if (bad) {
     char want[160], found[160];
     ierr(v, i, "type mismatch in %s: %s%s must leave %s on the stack, found %s", opname(v, i),
-         frame_what(f->kind), v->instrs[i].op == MELD_OP_Else ? " (then branch)" : "",
+         frame_what(f->kind), instr_op(v, i) == MELD_OP_Else ? " (then branch)" : "",
          fmt_types(want, sizeof want, f->results, f->nresults),
          fmt_types(found, sizeof found, have ? v->vals + f->height : NULL, have));
   }
@@ -865,7 +878,7 @@ static bool type_manual(Verifier *v, uint32_t i, const MeldInstr *in) {
     v->nvals = f->height;
     v->nctrl--;
     if (v->nctrl == 0) {
-      if (i + 1 != v->ninstrs) {
+      if (v->instrs ? i + 1 != v->ninstrs : v->p != v->end) {
         ierr(v, i + 1, "instructions after the end of the function body");
         return false;
       }
@@ -989,8 +1002,21 @@ static void type_body(Verifier *v) {
   v->nctrl = 0;
   if (!push_frame(v, F_FUNC, NULL, 0, v->ftype->results, v->ftype->nresults)) return;
   uint32_t i = 0, depth = 0;
-  for (; i < n; i++) {
-    const MeldInstr *in = &ins[i];
+  for (;; i++) {
+    const MeldInstr *in;
+    if (ins) {
+      if (i >= n) break;
+      in = &ins[i];
+    } else {
+      /* Streaming (quiet): a decoding error sends the body to the reporting run. */
+      if (v->p >= v->end) break;
+      const char *err;
+      if (!decode_one(&v->p, v->end, &v->scratch, &v->cur, &err)) {
+        v->quiet_failed = true;
+        return;
+      }
+      in = &v->cur;
+    }
     depth = v->nctrl;
     if (in->op >= MELD_NUM_OPCODES) {
       ierr(v, i, "unknown opcode %u", in->op);
@@ -1035,13 +1061,14 @@ static void type_body(Verifier *v) {
     if (!type_manual(v, i, in)) goto stop;
     if (v->nctrl == 0) return; /* the function's own end, which must be last */
   }
-  if (n == 0)
+  if (i == 0)
     ierr(v, 0, "empty function body (missing end)");
   else
-    ierr(v, n - 1, "function body does not end with end");
+    ierr(v, i - 1, "function body does not end with end");
   return;
 stop:
   if (v->oom || v->quiet) return;
+  assert(ins && "streaming is for quiet runs only");
   if (i < n) {
     uint16_t op = ins[i].op;
     if (op == MELD_OP_Block || op == MELD_OP_Loop || op == MELD_OP_If)
@@ -1053,8 +1080,19 @@ stop:
   scan_rest(v, i + 1, depth);
 }
 
-/* Decodes and checks one body; `with_offsets` asks the decoder for instruction offsets. */
+/* Decodes and checks one body; `with_offsets` asks the decoder for instruction offsets.  A quiet
+ * check of a raw body types each instruction as it is decoded, keeping no array: the common
+ * case (a valid body) then reads the code once. */
 static void check_body(Verifier *v, const MeldFunc *f, bool with_offsets) {
+  if (v->quiet && !f->decoded && f->import == MELD_NONE) {
+    v->instrs = NULL;
+    v->offsets = NULL;
+    v->ninstrs = f->codesize; /* a bound on the count, for setup_locals */
+    v->p = f->code;
+    v->end = f->code + f->codesize;
+    if (setup_locals(v, f)) type_body(v);
+    return;
+  }
   const MeldInstr *ins;
   uint32_t n;
   const uint64_t *offs = NULL;
@@ -1470,6 +1508,73 @@ static void verify_datas(Verifier *v) {
   }
 }
 
+/* ---- Bodies on several threads ---- */
+
+typedef struct BodyCheck {
+  const uint8_t *body_ok;
+  uint8_t *passed;
+  Verifier *workers;
+  MeldWorkQueue queue;
+} BodyCheck;
+
+static void check_bodies_worker(void *env, uint32_t w) {
+  BodyCheck *bc = env;
+  Verifier *v = &bc->workers[w];
+  uint32_t b, e;
+  while (meld_queue_take(&bc->queue, &b, &e)) {
+    for (uint32_t k = b; k < e; k++) {
+      const MeldFunc *f = &v->m->funcs[k];
+      if (!bc->body_ok[k] || f->decoded || f->import != MELD_NONE) continue;
+      MeldArenaMark mark = meld_arena_mark(&v->scratch);
+      v->func = k;
+      v->ftype = &v->m->types[f->type];
+      v->quiet = true;
+      v->quiet_failed = false;
+      v->oom = false;
+      check_body(v, f, false);
+      bc->passed[k] = !v->quiet_failed && !v->oom;
+      meld_arena_release(&v->scratch, mark);
+    }
+  }
+}
+
+/* With MeldContext.threads above 1 and enough code: the quiet check of every raw body, split
+ * over workers.  Returns, per function, whether it passed (NULL when nothing ran in parallel);
+ * the caller checks every other body itself, reporting, exactly as without threads. */
+static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok) {
+  const MeldModule *m = v->m;
+  uint32_t nworkers = v->ctx->threads;
+  if (nworkers <= 1 || v->oom) return NULL;
+  uint64_t code = 0;
+  for (uint32_t k = m->nimportfuncs; k < m->nfuncs; k++)
+    if (!m->funcs[k].decoded) code += m->funcs[k].codesize;
+  if (code < v->ctx->parallel_min_code) return NULL;
+  uint8_t *passed = meld_arena_calloc(&v->scratch, (size_t)m->nfuncs + 1, 1);
+  Verifier *ws = meld_arena_calloc(&v->scratch, nworkers, sizeof *ws);
+  if (!passed || !ws) return NULL; /* the sequential check reports running out of memory */
+  for (uint32_t w = 0; w < nworkers; w++) {
+    ws[w].ctx = v->ctx;
+    ws[w].m = m;
+    ws[w].ok = true;
+    ws[w].worker = true;
+    ws[w].declared = v->declared;
+    ws[w].at = MELD_NO_OFFSET;
+    memcpy(ws[w].sigs, v->sigs, sizeof ws[w].sigs);
+    meld_arena_init(&ws[w].scratch, v->ctx->alloc, 0);
+  }
+  BodyCheck bc = {body_ok, passed, ws, {0}};
+  /* Small chunks: function sizes vary by orders of magnitude. */
+  meld_queue_init(&bc.queue, m->nfuncs, 16);
+  meld_parallel_run(nworkers, check_bodies_worker, &bc);
+  for (uint32_t w = 0; w < nworkers; w++) {
+    meld_free(v->ctx->alloc, ws[w].vals, ws[w].capvals);
+    meld_free(v->ctx->alloc, ws[w].ctrl, (size_t)ws[w].capctrl * sizeof *ws[w].ctrl);
+    meld_free(v->ctx->alloc, ws[w].flatbuf, ws[w].capflat);
+    meld_arena_free(&ws[w].scratch);
+  }
+  return passed;
+}
+
 bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
   Verifier *v = meld_alloc(ctx->alloc, sizeof *v);
   if (!v) {
@@ -1518,8 +1623,9 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
   verify_elems(v);
   verify_datas(v);
   v->at = MELD_NO_OFFSET;
+  uint8_t *passed = check_bodies_parallel(v, body_ok);
   for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !v->oom; k++)
-    if (body_ok[k]) verify_body(v, k);
+    if (body_ok[k] && !(passed && passed[k])) verify_body(v, k);
 
 done:;
   bool ok = v->ok;

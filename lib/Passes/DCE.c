@@ -36,7 +36,6 @@ typedef struct DCE {
   MeldUnit *u;
   MeldModule *m;
   MeldArena *scratch; /* live bits, work list, maps */
-  MeldArena *decode;  /* one function body at a time */
   bool *live[MELD_NUM_SPACES];
   uint32_t count[MELD_NUM_SPACES];
   bool *taken;     /* where mark_instrs records ref.func targets (set while scanning bodies) */
@@ -69,6 +68,15 @@ static void mark_instrs(DCE *d, const MeldInstr *in, uint32_t n) {
   }
 }
 
+/* meld_code_refs's visitor: the same marking for a raw body, without decoding it into an
+ * array. */
+static void mark_ref(void *env, MeldSpace space, uint32_t index, uint16_t op) {
+  DCE *d = env;
+  if (op == MELD_OP_RefFunc && d->taken && index < d->count[MELD_SPACE_FUNC])
+    d->taken[index] = true;
+  mark(d, space, index);
+}
+
 static bool visit(DCE *d, Work w) {
   MeldModule *m = d->m;
   switch ((MeldSpace)w.space) {
@@ -76,15 +84,15 @@ static bool visit(DCE *d, Work w) {
     MeldFunc *f = &m->funcs[w.index];
     mark(d, MELD_SPACE_TYPE, f->type);
     if (f->import != MELD_NONE) break;
-    MeldArenaMark mk = meld_arena_mark(d->decode);
-    const MeldInstr *in;
-    uint32_t n;
-    bool ok = meld_func_instrs(d->u->ctx, m, f, d->decode, &in, &n, NULL);
     d->taken = d->taken_all;
-    if (ok) mark_instrs(d, in, n);
+    if (f->decoded) {
+      mark_instrs(d, f->instrs, f->ninstrs);
+    } else if (!meld_code_refs(d->u->ctx, m->file, f->codeoffset, f->code, f->codesize,
+                               mark_ref, d)) {
+      d->taken = NULL;
+      return false;
+    }
     d->taken = NULL;
-    meld_arena_release(d->decode, mk);
-    if (!ok) return false;
     break;
   }
   case MELD_SPACE_GLOBAL:
@@ -228,15 +236,13 @@ bool meld_pass_dce(MeldUnit *u, const MeldPassParams *params) {
       return false;
     }
 
-  MeldArena scratch, decode;
+  MeldArena scratch;
   meld_arena_init(&scratch, u->ctx->alloc, 64 * 1024);
-  meld_arena_init(&decode, u->ctx->alloc, 64 * 1024);
   DCE d;
   memset(&d, 0, sizeof d);
   d.u = u;
   d.m = m;
   d.scratch = &scratch;
-  d.decode = &decode;
   d.count[MELD_SPACE_FUNC] = m->nfuncs;
   d.count[MELD_SPACE_TABLE] = m->ntables;
   d.count[MELD_SPACE_MEMORY] = m->nmemories;
@@ -397,7 +403,6 @@ oom:
 fail:
   ok = false;
 done:
-  meld_arena_free(&decode);
   meld_arena_free(&scratch);
   return ok;
 }

@@ -6,6 +6,8 @@ void meld_context_init(MeldContext *ctx, MeldAllocator alloc) {
   if (!alloc.fn) alloc = meld_default_allocator();
   ctx->alloc = alloc;
   ctx->defer_body_checks = false;
+  ctx->threads = 1;
+  ctx->parallel_min_code = 256u * 1024;
   meld_diag_init(&ctx->diag, alloc);
 }
 

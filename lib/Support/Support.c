@@ -164,6 +164,32 @@ void meld_arena_release(MeldArena *arena, MeldArenaMark mark) {
   }
 }
 
+void meld_arena_adopt(MeldArena *dst, MeldArena *src) {
+  MeldArenaBlock *newest = src->head;
+  if (!newest) return;
+  /* Fresh serials, newest last, as if allocated now; the run goes under dst's head (like a
+   * dedicated block), so that the head's free space keeps serving. */
+  MeldArenaBlock *oldest = newest;
+  size_t count = 1;
+  while (oldest->prev) {
+    oldest = oldest->prev;
+    count++;
+  }
+  uint64_t serial = dst->serial + count;
+  for (MeldArenaBlock *b = newest; b; b = b->prev) b->serial = serial--;
+  dst->serial += count;
+  dst->total += src->total;
+  dst->oom |= src->oom;
+  if (dst->head) {
+    oldest->prev = dst->head->prev;
+    dst->head->prev = newest;
+  } else {
+    dst->head = newest;
+  }
+  src->head = NULL;
+  src->total = 0;
+}
+
 bool meld_grow(MeldArena *arena, void *pitems, uint32_t *cap, uint32_t need, size_t elem_size) {
   if (need <= *cap) return true;
   uint64_t ncap = *cap ? (uint64_t)*cap * 2 : 8;

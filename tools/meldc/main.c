@@ -81,6 +81,9 @@ static void print_help(void) {
          "  --time-passes             Report the time taken by reading, verifying, each pass\n"
          "                            and writing\n"
          "  --verify-each             Run the verifier after every pass\n"
+         "  --threads=<N>             Threads for checking and renumbering function bodies\n"
+         "                            (default: one per processor; 1: none).  The output and\n"
+         "                            the diagnostics do not depend on it\n"
          "  --explain                 After fusing, say what became of every cross-component\n"
          "                            call, host import and export (standard error)\n"
          "  --emit-abi=<file>         After fusing, write the host interface (exports, imports,\n"
@@ -233,6 +236,24 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
       o->time_passes = true;
     } else if (opt_is(a, "verify-each", NULL)) {
       o->pm.verify_each = true;
+    } else if (opt_is(a, "threads", &v)) {
+      char *endp = NULL;
+      unsigned long n = strtoul(v, &endp, 10);
+      if (!*v || *endp || v[0] == '-' || n < 1 || n > 64) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET,
+                   "invalid --threads value '%s' (expected a count from 1 to 64)", v);
+        return false;
+      }
+      ctx->threads = (uint32_t)n;
+    } else if (opt_is(a, "parallel-min-code", &v)) {
+      /* Not in --help: for tests, which run the threaded paths on small inputs with 0. */
+      char *endp = NULL;
+      unsigned long n = strtoul(v, &endp, 10);
+      if (!*v || *endp || v[0] == '-' || n > UINT32_MAX) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "invalid --parallel-min-code value '%s'", v);
+        return false;
+      }
+      ctx->parallel_min_code = (uint32_t)n;
     } else if (opt_is(a, "mcu", NULL)) {
       o->mcu = true;
     } else if (opt_is(a, "explain", NULL)) {
@@ -336,6 +357,7 @@ int main(int argc, char **argv) {
   meld_context_init(&ctx, meld_default_allocator());
   ctx.diag.sink = meld_diag_print_stderr;
   ctx.defer_body_checks = true; /* the driver verifies right after reading */
+  ctx.threads = meld_cpu_count();
   Options o;
   memset(&o, 0, sizeof o);
   o.pm.dump = stderr;
