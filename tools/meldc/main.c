@@ -3,6 +3,7 @@
  * code.  Nothing else lives here.
  */
 #define _POSIX_C_SOURCE 200809L /* mkstemp, fdopen, isatty */
+#include "meldc/Lower.h"
 #include "meldc/Pass.h"
 
 #include <stdio.h>
@@ -31,6 +32,14 @@ typedef struct Options {
   bool explain;
   bool mcu;
   const char *emit_abi;
+  /* Lowering (--emit=obj|asm|llvm). */
+  bool lower;
+  MeldLowerEmit lower_emit;
+  const char *triple, *cpu, *mattr, *float_abi, *prefix, *import_map;
+  char opt_level;
+  bool bounds_none, stack_check_off, table_reserve_set;
+  uint32_t table_reserve;
+  const char *first_lower_flag; /* a lowering flag given, for "needs --emit=obj" */
   MeldPassManagerOptions pm;
   /* Driver flags that are parameters of a pass (pass_flags), in command-line order. */
   struct GivenPassFlag {
@@ -67,9 +76,26 @@ static void print_help(void) {
          "                            -passes=dce,strip<debug>\n"
          "  -o <file>                 Output file ('-' for standard output, the default)\n"
          "  -S                        Write the text form (same as --emit=wat)\n"
-         "  --emit=<wasm|wat|component>\n"
-         "                            Output form: binary (default), text, or (after fusing)\n"
-         "                            the fused module wrapped back into a component\n"
+         "  --emit=<wasm|wat|component|obj|asm|llvm>\n"
+         "                            Output form: binary (default), text, (after fusing) the\n"
+         "                            fused module wrapped back into a component, or the core\n"
+         "                            lowered by LLVM to an object, assembly or LLVM IR, with a\n"
+         "                            C header beside -o (docs/lowering.md)\n"
+         "  -target=<triple>          Lowering target (default " MELD_LOWER_DEFAULT_TRIPLE ";\n"
+         "                            the host triple, e.g. x86_64-pc-linux-gnu, works too)\n"
+         "  -mcpu=<cpu>               Target CPU (default " MELD_LOWER_DEFAULT_CPU " for thumbv7em)\n"
+         "  -mattr=<+a,-b,...>        Target features (default " MELD_LOWER_DEFAULT_FEATURES "\n"
+         "                            for thumbv7em: FPv5-D16, hard float)\n"
+         "  -float-abi=<hard|soft|softfp>\n"
+         "                            ARM float ABI (default: the triple's, hard for ...eabihf)\n"
+         "  -O0 -O1 -O2 -O3 -Os -Oz   LLVM optimisation level when lowering (default -O2)\n"
+         "  --prefix=<name>           C symbol prefix (default: the output file's stem)\n"
+         "  --bounds-checks=<full|none>\n"
+         "                            Memory bounds checks when lowering (default full)\n"
+         "  --stack-check=<on|off>    Compare the stack pointer with <prefix>_stack_limit on\n"
+         "                            function entry (default on)\n"
+         "  --table-reserve=<N>       Room for table.grow in tables that grow (default 64)\n"
+         "  --import-map=<file>       C symbols for imports: lines 'module field c_symbol'\n"
          "  --disable-output          Read, verify and run passes, but write nothing\n"
          "  --print-passes            List the registered passes and their parameters\n"
          "  --print-pipeline-passes   Print the pipeline -passes= selects, then exit\n"
@@ -208,14 +234,71 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
     } else if (strcmp(a, "-S") == 0) {
       o->emit = MELD_EMIT_WAT;
     } else if (opt_is(a, "emit", &v)) {
+      o->lower = false;
       if (strcmp(v, "wasm") == 0) o->emit = MELD_EMIT_WASM;
       else if (strcmp(v, "wat") == 0) o->emit = MELD_EMIT_WAT;
       else if (strcmp(v, "component") == 0) o->emit = MELD_EMIT_COMPONENT;
-      else {
+      else if (strcmp(v, "obj") == 0 || strcmp(v, "asm") == 0 || strcmp(v, "llvm") == 0) {
+        if (!meld_lower_available()) {
+          meld_error(ctx, NULL, MELD_NO_OFFSET,
+                     "--emit=%s needs the LLVM backend, and this meldc was built without LLVM 19 "
+                     "(install llvm-19-dev and reconfigure)",
+                     v);
+          return false;
+        }
+        o->lower = true;
+        o->lower_emit = v[0] == 'o'   ? MELD_LOWER_EMIT_OBJ
+                        : v[0] == 'a' ? MELD_LOWER_EMIT_ASM
+                                      : MELD_LOWER_EMIT_LLVM;
+      } else {
         meld_error(ctx, NULL, MELD_NO_OFFSET,
-                   "unknown --emit kind '%s' (expected wasm, wat or component)", v);
+                   "unknown --emit kind '%s' (expected wasm, wat, component, obj, asm or llvm)",
+                   v);
         return false;
       }
+    } else if (opt_is(a, "target", &v)) {
+      o->triple = v;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "mcpu", &v)) {
+      o->cpu = v;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "mattr", &v)) {
+      o->mattr = v;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "float-abi", &v)) {
+      o->float_abi = v;
+      o->first_lower_flag = a;
+    } else if (a[0] == '-' && a[1] == 'O' && a[2] && !a[3] && strchr("0123sz", a[2])) {
+      o->opt_level = a[2];
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "prefix", &v)) {
+      o->prefix = v;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "import-map", &v)) {
+      o->import_map = v;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "bounds-checks", &v)) {
+      if (strcmp(v, "full") != 0 && strcmp(v, "none") != 0) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "unknown --bounds-checks '%s' (expected full or none)",
+                   v);
+        return false;
+      }
+      o->bounds_none = strcmp(v, "none") == 0;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "stack-check", &v)) {
+      if (strcmp(v, "on") != 0 && strcmp(v, "off") != 0) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "unknown --stack-check '%s' (expected on or off)", v);
+        return false;
+      }
+      o->stack_check_off = strcmp(v, "off") == 0;
+      o->first_lower_flag = a;
+    } else if (opt_is(a, "table-reserve", &v)) {
+      if (!meld_param_u32(meld_str(v), &o->table_reserve)) {
+        meld_error(ctx, NULL, MELD_NO_OFFSET, "--table-reserve needs a number, not '%s'", v);
+        return false;
+      }
+      o->table_reserve_set = true;
+      o->first_lower_flag = a;
     } else if (opt_is(a, "disable-output", NULL)) {
       o->disable_output = true;
     } else if (opt_is(a, "print-passes", NULL)) {
@@ -268,6 +351,12 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
       meld_error(ctx, NULL, MELD_NO_OFFSET, "unknown option '%s' (see --help)", a);
       return false;
     }
+  }
+  if (o->first_lower_flag && !o->lower) {
+    meld_error(ctx, NULL, MELD_NO_OFFSET,
+               "%s applies to lowering: give --emit=obj, --emit=asm or --emit=llvm",
+               o->first_lower_flag);
+    return false;
   }
   if (o->pm.print_before && !meld_pass_list_check(ctx, o->pm.print_before, "--print-before"))
     return false;
@@ -350,6 +439,106 @@ static void output_abandon(Output *o) {
   if (o->tmp) remove(o->tmp);
   free(o->tmp);
   memset(o, 0, sizeof *o);
+}
+
+/* OUT.o -> OUT.h (the extension of the file name replaced; none: appended). */
+static char *header_path(const char *out) {
+  const char *slash = strrchr(out, '/');
+  const char *base = slash ? slash + 1 : out;
+  const char *dot = strrchr(base, '.');
+  size_t stem = dot && dot != base ? (size_t)(dot - out) : strlen(out);
+  char *h = malloc(stem + 3);
+  if (!h) return NULL;
+  memcpy(h, out, stem);
+  memcpy(h + stem, ".h", 3);
+  return h;
+}
+
+/* The default prefix: the stem of `path`'s file name as a C identifier. */
+static char *default_prefix(const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  const char *dot = strrchr(base, '.');
+  size_t n = dot && dot != base ? (size_t)(dot - base) : strlen(base);
+  MeldBuf b;
+  meld_buf_init(&b, meld_default_allocator());
+  if (n == 0 || (base[0] >= '0' && base[0] <= '9')) meld_buf_cstr(&b, "m_");
+  meld_lower_sanitise(&b, (MeldStr){base, (uint32_t)n});
+  meld_buf_byte(&b, 0);
+  char *p = b.oom ? NULL : strdup((const char *)b.data);
+  meld_buf_free(&b);
+  return p;
+}
+
+/* --emit=obj|asm|llvm: lowers the core module; the header goes beside -o FILE. */
+static bool lower_and_write(MeldContext *ctx, MeldUnit *u, const Options *o, MeldArena *arena) {
+  if (!u->module) {
+    meld_error(ctx, NULL, MELD_NO_OFFSET, "lowering needs a core module (fuse components first)");
+    return false;
+  }
+  const char *output = o->output ? o->output : "-";
+  bool to_stdout = strcmp(output, "-") == 0;
+  bool ok = false;
+  char *prefix = o->prefix ? strdup(o->prefix) : default_prefix(to_stdout ? o->inputs[0] : output);
+  char *hpath = to_stdout ? NULL : header_path(output);
+  uint8_t *map_data = NULL;
+  size_t map_len = 0;
+  MeldBuf obj, hdr;
+  meld_buf_init(&obj, ctx->alloc);
+  meld_buf_init(&hdr, ctx->alloc);
+  MeldLowerOptions lo;
+  meld_lower_options_init(&lo, prefix);
+  if (!prefix || (!to_stdout && !hpath)) goto done;
+  if (hpath && strcmp(hpath, output) == 0) {
+    meld_error(ctx, output, MELD_NO_OFFSET, "the C header would overwrite the output file");
+    goto done;
+  }
+  lo.emit = o->lower_emit;
+  lo.triple = o->triple;
+  lo.cpu = o->cpu;
+  lo.features = o->mattr;
+  lo.float_abi = o->float_abi;
+  if (o->opt_level) lo.opt_level = o->opt_level;
+  lo.bounds_checks = !o->bounds_none;
+  lo.stack_check = !o->stack_check_off;
+  if (o->table_reserve_set) lo.table_reserve = o->table_reserve;
+  if (o->import_map) {
+    const char *err = NULL;
+    MeldImportMapEntry *entries;
+    if (!meld_read_file(ctx->alloc, o->import_map, &map_data, &map_len, &err)) {
+      meld_error(ctx, o->import_map, MELD_NO_OFFSET, "cannot read the import map: %s", err);
+      goto done;
+    }
+    if (!meld_lower_parse_import_map(ctx, arena, o->import_map, (const char *)map_data, map_len,
+                                     &entries, &lo.nimport_map))
+      goto done;
+    lo.import_map = entries;
+  }
+  if (!meld_lower_module(ctx, u->module, &lo, &obj, hpath ? &hdr : NULL)) goto done;
+  Output dest, hdest;
+  if (!output_open(ctx, &dest, output, &obj, lo.emit == MELD_LOWER_EMIT_OBJ)) goto done;
+  if (hpath && !output_open(ctx, &hdest, hpath, &hdr, false)) {
+    output_abandon(&dest);
+    goto done;
+  }
+  if (!output_commit(ctx, &dest, &obj)) {
+    output_abandon(&dest);
+    if (hpath) output_abandon(&hdest);
+    goto done;
+  }
+  if (hpath && !output_commit(ctx, &hdest, &hdr)) {
+    output_abandon(&hdest);
+    remove(output);
+    goto done;
+  }
+  ok = true;
+done:
+  meld_buf_free(&obj);
+  meld_buf_free(&hdr);
+  if (map_data) meld_free(ctx->alloc, map_data, map_len);
+  free(prefix);
+  free(hpath);
+  return ok;
 }
 
 int main(int argc, char **argv) {
@@ -459,7 +648,11 @@ int main(int argc, char **argv) {
     meld_buf_free(&b);
     if (!ok) goto done;
   }
-  if (!o.disable_output) {
+  if (o.lower && !o.disable_output) {
+    double t4 = meld_now();
+    if (!lower_and_write(&ctx, &unit, &o, &arena)) goto done;
+    if (o.time_passes) meld_timings_add(&timings, "lower", 5, meld_now() - t4);
+  } else if (!o.disable_output) {
     double t4 = meld_now();
     Output dest;
     if (!output_open(&ctx, &dest, o.output ? o.output : "-", &out, o.emit != MELD_EMIT_WAT))
