@@ -6,7 +6,7 @@
  * Built once per build of the kernels, with one of
  *   -DBUILD_NATIVE  the kernels are C functions <name>_setup / <name>_run (clang-19 objects);
  *   -DBUILD_MELDC   the same names from meldc objects (--prefix=<name>), after <name>_init();
- *                   <name>_trap goes to board_trap;
+ *                   <name>_trap goes to board_trap, <name>_stack_limit is set;
  *   -DBUILD_WASM2C  wasm2c modules named <name>: Z_<name>Z_setup / Z_<name>Z_run on an instance,
  *                   after wasm_rt_init, Z_<name>_init_module and Z_<name>_instantiate. */
 #include <stdint.h>
@@ -31,7 +31,10 @@
 #define X(k) BOARD_TRAP_HANDLER(k)
 #include "kernels/kernels.def"
 #undef X
-#define INIT(k) k##_init()
+/* The stack check meldc compiles in (on by default) compares with <name>_stack_limit: firmware
+ * sets it to the stack's low end plus a margin, as here (the count does not depend on it). */
+extern char __stack_limit[];
+#define INIT(k) (k##_stack_limit = __stack_limit + 1024, k##_init())
 #define SETUP(k) k##_setup()
 #define RUN(k) k##_run()
 

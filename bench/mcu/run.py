@@ -110,25 +110,40 @@ def kernel_text(obj, entry):
     if entry not in sizes:
         raise Failure(f'{obj}: no function {entry}')
     refs, sections = {}, {}
-    current, section = None, None
+    current, section, pending = None, None, None
+
+    def flush(p, refs):
+        if p:
+            refs[p[2]].update(p[1])
     for line in run(['arm-none-eabi-objdump', '-dr', '--no-show-raw-insn', obj]).splitlines():
         m = re.match(r'Disassembly of section (\S+):', line)
         if m:
-            section, current = m.group(1), None
+            flush(pending, refs)
+            section, current, pending = m.group(1), None, None
             continue
         m = re.match(r'[0-9a-f]+ <([^>+]+)>:', line)
         if m:
+            flush(pending, refs)
+            pending = None
             current = m.group(1)
             refs.setdefault(current, set())
             sections.setdefault(section, set()).add(current)
             continue
         if current is None:
             continue
-        m = re.search(r'R_ARM_\w+\s+([^\s+-]+)', line)  # a relocation: its symbol
-        if m:
-            refs[current].add(m.group(1))
-        for m in re.finditer(r'<([^>+]+)(?:\+0x[0-9a-f]+)?>', line):  # a resolved target
-            refs[current].add(m.group(1))
+        m = re.match(r'\s+([0-9a-f]+): R_ARM_\w+\s+([^\s+-]+)', line)
+        if m:  # a relocation: its symbol, not objdump's guess at the unrelocated target
+            if pending and pending[0] == m.group(1):
+                pending[1].clear()
+            refs[current].add(m.group(2))
+            continue
+        m = re.match(r'\s+([0-9a-f]+):\s+(.*)', line)
+        if m:  # an instruction: a resolved branch target (comments, i.e. literals, dropped)
+            flush(pending, refs)
+            targets = {t.group(1) for t in re.finditer(r'<([^>+]+)(?:\+0x[0-9a-f]+)?>',
+                                                      m.group(2).split('@')[0])}
+            pending = (m.group(1), targets, current)
+    flush(pending, refs)
     seen, todo = set(), [entry]
     while todo:
         f = todo.pop()
