@@ -46,6 +46,13 @@ static void prototype(MeldBuf *b, const MeldFuncType *ft, const char *name) {
   meld_buf_cstr(b, ");\n");
 }
 
+/* `extern T name;`, const when immutable (after the '*' for references). */
+static void global_decl(MeldBuf *b, const MeldGlobal *g, const char *sym) {
+  bool ref = g->type == MELD_FUNCREF || g->type == MELD_EXTERNREF;
+  if (ref) meld_buf_printf(b, "extern void *%s%s;\n", g->mut ? "" : "const ", sym);
+  else meld_buf_printf(b, "extern %s%s %s;\n", g->mut ? "" : "const ", c_type(g->type), sym);
+}
+
 static void symbol(MeldBuf *b, const char *prefix, const char *mid, MeldStr name) {
   meld_buf_cstr(b, prefix);
   meld_buf_cstr(b, mid);
@@ -115,6 +122,14 @@ bool lower_write_header(LowerCtx *L, MeldBuf *b) {
     symbol(&tmp, P, "_", ex->name);
     meld_buf_byte(&tmp, 0);
     const char *sym = tmp.oom ? "" : (const char *)tmp.data;
+    /* the export's own name, escaped so that it cannot end the comment */
+    meld_buf_cstr(b, "/* export \"");
+    for (uint32_t k = 0; k < ex->name.len; k++) {
+      unsigned char c = (unsigned char)ex->name.ptr[k];
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '/') meld_buf_printf(b, "\\x%02x", c);
+      else meld_buf_byte(b, c);
+    }
+    meld_buf_cstr(b, "\" */\n");
     switch (ex->kind) {
     case MELD_EXTERN_FUNC: prototype(b, &m->types[m->funcs[ex->index].type], sym); break;
     case MELD_EXTERN_MEMORY:
@@ -123,12 +138,15 @@ bool lower_write_header(LowerCtx *L, MeldBuf *b) {
       break;
     case MELD_EXTERN_GLOBAL:
       if (ex->index < m->nimportglobals) {
-        meld_buf_printf(b, "/* global \"%.*s\" re-exports an imported global (see Imports) */\n",
-                        (int)ex->name.len, ex->name.ptr);
+        /* the object has no symbol of its own for it: the name stands for the import's */
+        MeldBuf isym;
+        meld_buf_init(&isym, L->ctx->alloc);
+        meld_buf_printf(b, "#define %s %s /* re-exported import */\n", sym,
+                        import_sym(L, &m->imports[m->globals[ex->index].import], &isym));
+        meld_buf_free(&isym);
         break;
       }
-      meld_buf_printf(b, "extern %s%s %s;\n", m->globals[ex->index].mut ? "" : "const ",
-                      c_type(m->globals[ex->index].type), sym);
+      global_decl(b, &m->globals[ex->index], sym);
       break;
     default:
       meld_buf_printf(b, "/* table \"%.*s\" stays inside the object */\n", (int)ex->name.len,
@@ -143,8 +161,7 @@ bool lower_write_header(LowerCtx *L, MeldBuf *b) {
     if (imp->kind == MELD_EXTERN_FUNC) {
       prototype(b, &m->types[m->funcs[imp->index].type], sym);
     } else if (imp->kind == MELD_EXTERN_GLOBAL) {
-      const MeldGlobal *g = &m->globals[imp->index];
-      meld_buf_printf(b, "extern %s%s %s;\n", g->mut ? "" : "const ", c_type(g->type), sym);
+      global_decl(b, &m->globals[imp->index], sym);
     }
   }
   meld_buf_printf(b, "\n#ifdef __cplusplus\n}\n#endif\n#endif /* %s_MELDC_H */\n", guard);

@@ -177,6 +177,21 @@ static LLVMTypeRef c_fn_type(LowerCtx *L, const MeldFuncType *ft) {
 
 /* ---- functions ---- */
 
+/* Does an earlier import with the same module and field have this kind and (LLVM) type?  Such
+ * imports share one C symbol. */
+static bool same_import(LowerCtx *L, const MeldImport *imp, uint8_t kind, LLVMTypeRef ty) {
+  const MeldModule *m = L->m;
+  for (const MeldImport *p = m->imports; p < imp; p++) {
+    if (!meld_str_eq(p->module, imp->module) || !meld_str_eq(p->name, imp->name)) continue;
+    if (p->kind != kind) return false;
+    if (kind == MELD_EXTERN_FUNC) return L->fn_types[m->funcs[p->index].type] &&
+                                         c_fn_type(L, &m->types[m->funcs[p->index].type]) == ty;
+    const MeldGlobal *g = &m->globals[p->index];
+    return lower_valtype(L, g->type) == ty && g->mut == m->globals[imp->index].mut;
+  }
+  return false;
+}
+
 static void set_common_attrs(LowerCtx *L, LLVMValueRef fn) {
   lower_add_fn_attr(L, fn, "nounwind");
   /* Only memcpy and memset may be called (docs/lowering.md): no memmove, memcmp or bcmp made
@@ -195,11 +210,17 @@ static bool define_import_thunk(LowerCtx *L, uint32_t f) {
   const MeldFuncType *ft = &m->types[m->funcs[f].type];
   const char *sym = import_symbol(L, imp);
   const char *what = import_what(L, imp);
-  if (!sym || !what || !lower_claim_symbol(L, sym, what, imp->at)) return false;
+  if (!sym || !what) return false;
   LLVMTypeRef cty = c_fn_type(L, ft);
   if (!cty) return false;
   LLVMValueRef ext = LLVMGetNamedFunction(L->mod, sym);
-  if (!ext) ext = LLVMAddFunction(L->mod, sym, cty);
+  if (ext && !same_import(L, imp, MELD_EXTERN_FUNC, cty))
+    return lower_fail(L, imp->at, "C symbol '%s' of %s is already used by another import of a "
+                                  "different type or kind", sym, what);
+  if (!ext) {
+    if (!lower_claim_symbol(L, sym, what, imp->at)) return false;
+    ext = LLVMAddFunction(L->mod, sym, cty);
+  }
   LLVMValueRef fn = L->funcs[f];
   LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(L->llctx, fn, "entry");
   LLVMPositionBuilderAtEnd(L->b, bb);
@@ -369,8 +390,13 @@ static bool declare_globals(LowerCtx *L) {
     if (i < m->nimportglobals) {
       const MeldImport *imp = &m->imports[g->import];
       const char *sym = import_symbol(L, imp);
-      if (!sym || !lower_claim_symbol(L, sym, import_what(L, imp), imp->at)) return false;
-      L->globals[i] = LLVMAddGlobal(L->mod, ty, sym);
+      if (!sym) return false;
+      LLVMValueRef prev = LLVMGetNamedGlobal(L->mod, sym);
+      if (prev && !same_import(L, imp, MELD_EXTERN_GLOBAL, ty))
+        return lower_fail(L, imp->at, "C symbol '%s' of %s is already used by another import of "
+                                      "a different type or kind", sym, import_what(L, imp));
+      if (!prev && !lower_claim_symbol(L, sym, import_what(L, imp), imp->at)) return false;
+      L->globals[i] = prev ? prev : LLVMAddGlobal(L->mod, ty, sym);
       continue;
     }
     const char *name = lower_name(L, "g.%u", i);
@@ -522,9 +548,9 @@ static bool declare_runtime(LowerCtx *L) {
 }
 
 bool lower_declare_module(LowerCtx *L) {
-  return scan_bodies(L) && declare_types(L) && declare_runtime(L) && declare_memories(L) &&
-         declare_globals(L) && declare_tables(L) && declare_segments(L) &&
-         declare_functions(L);
+  /* functions first: constant expressions (ref.func) need their descriptors */
+  return scan_bodies(L) && declare_types(L) && declare_runtime(L) && declare_functions(L) &&
+         declare_memories(L) && declare_globals(L) && declare_tables(L) && declare_segments(L);
 }
 
 /* ---- after the bodies: P_init and the exports ---- */
@@ -642,7 +668,9 @@ static bool build_exports(LowerCtx *L) {
       target = L->globals[ex->index];
     }
     const char *sym = c_symbol(L, "_", ex->name);
-    if (!sym || !lower_claim_symbol(L, sym, export_what(L, ex), ex->at)) return false;
+    if (!sym) return false;
+    if (ex->kind == MELD_EXTERN_MEMORY && strcmp(sym, LLVMGetValueName(target)) == 0) continue;
+    if (!lower_claim_symbol(L, sym, export_what(L, ex), ex->at)) return false;
     LLVMValueRef a = LLVMAddAlias2(L->mod, LLVMGlobalGetValueType(target), 0, target, sym);
     LLVMSetLinkage(a, LLVMExternalLinkage);
   }

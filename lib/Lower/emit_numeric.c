@@ -21,6 +21,8 @@
 
 #if MELDC_HAVE_LLVM
 
+#include <string.h>
+
 static LLVMValueRef bool_i32(LowerCtx *L, LLVMValueRef c) {
   return LLVMBuildZExt(L->b, c, L->t_i32, "");
 }
@@ -39,7 +41,7 @@ static void bitcount(LowerCtx *L, const char *name) {
   LLVMValueRef a = lower_pop(L);
   LLVMTypeRef t = LLVMTypeOf(a);
   LLVMValueRef args[2] = {a, LLVMConstInt(L->t_i1, 0, false)};
-  unsigned nargs = name[6] == 'p' ? 1 : 2; /* llvm.ctpop has no is_zero_poison operand */
+  unsigned nargs = strcmp(name, "llvm.ctpop") == 0 ? 1 : 2; /* ctpop: no is_zero_poison */
   lower_push(L, lower_call_intrinsic(L, name, &t, 1, args, nargs));
 }
 
