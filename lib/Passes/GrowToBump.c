@@ -19,12 +19,19 @@
  * size or above the declared maximum or 65536 pages, and an active data segment that would no
  * longer trap at instantiation (one that ends beyond the initial size while R is larger).
  *
+ * Bounds: the memory physically has R pages, so an access between the current size and R would
+ * no longer trap.  For every memory that can grow (R above its initial size) the pass therefore
+ * puts a check before each load, store, atomic access and bulk operation on it (plain wasm:
+ * address + offset + width, or + length, computed in i64, compared with the page counter times
+ * 64 KiB; `unreachable` when beyond).  The parameter `unchecked` leaves them out, for programs
+ * known not to access memory out of bounds; then that difference is observable.
+ *
  * Guarantees afterwards: every memory is static (min = max, no memory.grow left), and the
- * program behaves as if each memory had been declared with maximum R: memory.size and
- * memory.grow return what they would.  One difference remains observable: loads, stores and
- * bulk operations between the current size and R no longer trap, because the memory physically
- * has R pages (docs/grow-to-bump.md).  An exported memory stays exported; the host cannot grow
- * it any more (its maximum is its size).  Bodies without memory.size/grow stay raw.
+ * program behaves exactly as if each memory had been declared with maximum R: memory.size and
+ * memory.grow return what they would, and (unless `unchecked`) every access beyond the current
+ * size traps.  An exported memory stays exported; the host cannot grow it any more (its maximum
+ * is its size) and is not checked: it may read and write up to R (docs/grow-to-bump.md).
+ * Bodies without memory.size/grow, and without accesses to a memory that can grow, stay raw.
  */
 #include "Passes/PassRegistry.h"
 
@@ -300,9 +307,194 @@ static bool is_size_or_grow(const MeldInstr *in) {
   return in->op == MELD_OP_MemorySize || in->op == MELD_OP_MemoryGrow;
 }
 
-/* memory.size -> global.get, memory.grow -> call: one instruction for one, so nothing else in
- * the body moves.  Bodies without either stay raw. */
-static bool rewrite_bodies(MeldUnit *u, const Reserve *r, uint32_t nfuncs) {
+/* ---- Bounds checks for the memories that can grow ---- */
+
+typedef struct Checker {
+  MeldUnit *u;
+  const Reserve *r;
+  const bool *grows; /* by memory: R above the initial size (accesses get checks) */
+  MeldArena *scratch;
+  MeldInstr *out;
+  uint32_t nout, capout;
+  MeldValType *newlocals;
+  uint32_t nnewlocals, capnewlocals;
+  uint32_t firstnew;
+  uint32_t temps[5][3]; /* by operand type, by operand position */
+  bool oom;
+} Checker;
+
+static MeldInstr *emit(Checker *c, MeldOpcode op) {
+  MeldInstr *in = MELD_PUSH(c->scratch, c->out, c->nout, c->capout);
+  if (!in) {
+    c->oom = true;
+    return NULL;
+  }
+  memset(in, 0, sizeof *in);
+  in->op = (uint16_t)op;
+  return in;
+}
+
+static void emit_x(Checker *c, MeldOpcode op, uint32_t x) {
+  MeldInstr *in = emit(c, op);
+  if (in) in->x = x;
+}
+
+static int type_slot(char t) {
+  switch (t) {
+  case 'i': return 0;
+  case 'I': return 1;
+  case 'f': return 2;
+  case 'F': return 3;
+  default: return 4;
+  }
+}
+
+static uint32_t temp(Checker *c, char t, int pos) {
+  static const MeldValType types[5] = {MELD_I32, MELD_I64, MELD_F32, MELD_F64, MELD_V128};
+  int s = type_slot(t);
+  if (c->temps[s][pos] == MELD_NONE) {
+    MeldValType *nt = MELD_PUSH(c->scratch, c->newlocals, c->nnewlocals, c->capnewlocals);
+    if (!nt) {
+      c->oom = true;
+      return 0;
+    }
+    *nt = types[s];
+    c->temps[s][pos] = c->firstnew + c->nnewlocals - 1;
+  }
+  return c->temps[s][pos];
+}
+
+/* Traps unless local `addr` + `extra` (+ local `len` when not MELD_NONE) is at most the current
+ * size of memory `mem` in bytes; in i64, so nothing wraps. */
+static void emit_check(Checker *c, uint32_t mem, uint32_t addr, uint32_t len, uint64_t extra) {
+  emit_x(c, MELD_OP_LocalGet, addr);
+  emit(c, MELD_OP_I64ExtendI32U);
+  if (len != MELD_NONE) {
+    emit_x(c, MELD_OP_LocalGet, len);
+    emit(c, MELD_OP_I64ExtendI32U);
+    emit(c, MELD_OP_I64Add);
+  }
+  if (extra) {
+    MeldInstr *k = emit(c, MELD_OP_I64Const);
+    if (k) k->i64 = (int64_t)extra;
+    emit(c, MELD_OP_I64Add);
+  }
+  emit_x(c, MELD_OP_GlobalGet, c->r[mem].global);
+  emit(c, MELD_OP_I64ExtendI32U);
+  MeldInstr *k = emit(c, MELD_OP_I64Const);
+  if (k) k->i64 = 16;
+  emit(c, MELD_OP_I64Shl);
+  emit(c, MELD_OP_I64GtU);
+  MeldInstr *in = emit(c, MELD_OP_If);
+  if (in) in->btkind = MELD_BT_EMPTY;
+  emit(c, MELD_OP_Unreachable);
+  emit(c, MELD_OP_End);
+}
+
+/* Does the instruction access a memory that gets checks? */
+static bool needs_check(const bool *grows, const MeldInstr *in) {
+  switch (meld_op_info[in->op].imm) {
+  case MELD_IMM_MEMARG:
+  case MELD_IMM_MEMARG_LANE: return grows[in->x];
+  default: break;
+  }
+  switch ((MeldOpcode)in->op) {
+  case MELD_OP_MemoryFill: return grows[in->x];
+  case MELD_OP_MemoryInit: return grows[in->y];
+  case MELD_OP_MemoryCopy: return grows[in->x] || grows[in->y];
+  default: return false;
+  }
+}
+
+/* Appends the instruction with its check before it: the operands are set aside in temporaries
+ * (the address is the first), checked, and pushed back. */
+static void emit_checked(Checker *c, const MeldInstr *in) {
+  const MeldOpInfo *info = &meld_op_info[in->op];
+  if (info->imm == MELD_IMM_MEMARG || info->imm == MELD_IMM_MEMARG_LANE) {
+    const char *sig = info->sig;
+    int np = 0;
+    while (sig[np] && sig[np] != ':') np++;
+    for (int k = np - 1; k >= 1; k--) emit_x(c, MELD_OP_LocalSet, temp(c, sig[k], k));
+    uint32_t a = temp(c, 'i', 0);
+    emit_x(c, MELD_OP_LocalSet, a);
+    emit_check(c, in->x, a, MELD_NONE, in->offset + info->width);
+    emit_x(c, MELD_OP_LocalGet, a);
+    for (int k = 1; k < np; k++) emit_x(c, MELD_OP_LocalGet, temp(c, sig[k], k));
+  } else {
+    /* memory.fill (d, v, n), memory.init (d, s, n), memory.copy (d, s, n). */
+    uint32_t d = temp(c, 'i', 0), sv = temp(c, 'i', 1), n = temp(c, 'i', 2);
+    emit_x(c, MELD_OP_LocalSet, n);
+    emit_x(c, MELD_OP_LocalSet, sv);
+    emit_x(c, MELD_OP_LocalSet, d);
+    uint32_t dmem = in->op == MELD_OP_MemoryInit ? in->y : in->x;
+    if (c->grows[dmem]) emit_check(c, dmem, d, n, 0);
+    if (in->op == MELD_OP_MemoryCopy && c->grows[in->y]) emit_check(c, in->y, sv, n, 0);
+    emit_x(c, MELD_OP_LocalGet, d);
+    emit_x(c, MELD_OP_LocalGet, sv);
+    emit_x(c, MELD_OP_LocalGet, n);
+  }
+  MeldInstr *o = emit(c, (MeldOpcode)in->op);
+  if (o) *o = *in;
+}
+
+/* Rebuilds a decoded body with checks before the accesses that need them. */
+static bool add_checks(Checker *c, uint32_t fidx) {
+  MeldModule *m = c->u->module;
+  MeldFunc *f = &m->funcs[fidx];
+  bool any = false;
+  for (uint32_t k = 0; k < f->ninstrs && !any; k++) any = needs_check(c->grows, &f->instrs[k]);
+  if (!any) return true;
+  MeldArenaMark mk = meld_arena_mark(c->scratch);
+  c->out = NULL;
+  c->nout = c->capout = 0;
+  c->newlocals = NULL;
+  c->nnewlocals = c->capnewlocals = 0;
+  c->firstnew = m->types[f->type].nparams + f->nlocals;
+  memset(c->temps, 0xff, sizeof c->temps);
+  for (uint32_t k = 0; k < f->ninstrs; k++) {
+    const MeldInstr *in = &f->instrs[k];
+    if (needs_check(c->grows, in)) {
+      emit_checked(c, in);
+    } else {
+      MeldInstr *o = emit(c, (MeldOpcode)in->op);
+      if (o) *o = *in;
+    }
+  }
+  bool ok = !c->oom;
+  if (ok && (uint64_t)f->nlocals + c->nnewlocals > MELD_MAX_LOCALS) {
+    meld_error(c->u->ctx, m->file, MELD_NO_OFFSET,
+               "grow-to-bump: function %u would need more than %u locals for its bounds checks "
+               "(the parameter 'unchecked' leaves them out)",
+               fidx, MELD_MAX_LOCALS);
+    meld_arena_release(c->scratch, mk);
+    return false;
+  }
+  MeldInstr *code = ok ? meld_arena_memdup(&c->u->arena, c->out, (size_t)c->nout * sizeof *code)
+                       : NULL;
+  MeldLocalGroup *groups =
+      ok ? meld_arena_alloc(&c->u->arena,
+                            ((size_t)f->nlocalgroups + c->nnewlocals + 1) * sizeof *groups)
+         : NULL;
+  if (!code || !groups) {
+    meld_arena_release(c->scratch, mk);
+    meld_error(c->u->ctx, m->file, MELD_NO_OFFSET, "out of memory in grow-to-bump");
+    return false;
+  }
+  memcpy(groups, f->localgroups, (size_t)f->nlocalgroups * sizeof *groups);
+  uint32_t ng = f->nlocalgroups;
+  for (uint32_t i = 0; i < c->nnewlocals; i++) groups[ng++] = (MeldLocalGroup){1, c->newlocals[i]};
+  f->localgroups = groups;
+  f->nlocalgroups = ng;
+  f->nlocals += c->nnewlocals;
+  f->instrs = code;
+  f->ninstrs = f->capinstrs = c->nout;
+  meld_arena_release(c->scratch, mk);
+  return true;
+}
+
+/* memory.size -> global.get, memory.grow -> call: one instruction for one; then, with `c`,
+ * the bounds checks.  Bodies with nothing to change stay raw. */
+static bool rewrite_bodies(MeldUnit *u, const Reserve *r, uint32_t nfuncs, Checker *c) {
   MeldModule *m = u->module;
   for (uint32_t i = m->nimportfuncs; i < nfuncs; i++) {
     MeldFunc *f = &m->funcs[i];
@@ -313,12 +505,15 @@ static bool rewrite_bodies(MeldUnit *u, const Reserve *r, uint32_t nfuncs) {
       uint64_t off;
       int st = 0;
       bool found = false;
-      while (!found && (st = meld_iter_next(&it, &in, &off)) > 0) found = is_size_or_grow(&in);
+      while (!found && (st = meld_iter_next(&it, &in, &off)) > 0)
+        found = is_size_or_grow(&in) || (c && needs_check(c->grows, &in));
       meld_iter_end(&it);
       if (!found && st < 0) return false;
       if (!found) continue;
       if (!meld_func_decode(u->ctx, m, f, &u->arena)) return false;
     }
+    /* The checks go in first: they see the original memory instructions. */
+    if (c && !add_checks(c, i)) return false;
     for (uint32_t k = 0; k < f->ninstrs; k++) {
       MeldInstr *in = &f->instrs[k];
       if (!is_size_or_grow(in)) continue;
@@ -341,7 +536,7 @@ static const char *source_text(uint8_t s) {
 }
 
 bool meld_pass_grow_to_bump(MeldUnit *u, const MeldPassParams *params) {
-  static const char *const known[] = {"heap-pages", "grow-fail", NULL};
+  static const char *const known[] = {"heap-pages", "grow-fail", "unchecked", NULL};
   if (!meld_params_check(u, "grow-to-bump", params, known)) return false;
   MeldModule *m = u->module;
   bool trap = false;
@@ -365,14 +560,20 @@ bool meld_pass_grow_to_bump(MeldUnit *u, const MeldPassParams *params) {
   if (!read_params(u, params, r) || !decide(u, r) || !check_segments(u, r)) goto done;
 
   uint32_t nfuncs = m->nfuncs; /* the helpers added below need no rewriting */
+  bool checked = !meld_param_flag(params, "unchecked"), any_grows = false;
+  bool *grows = meld_arena_calloc(&scratch, m->nmemories, sizeof *grows);
+  if (!grows) goto oom;
   for (uint32_t k = 0; k < m->nmemories; k++) {
     uint32_t initial = m->memories[k].limits.min;
+    grows[k] = checked && r[k].pages > initial;
+    any_grows |= grows[k];
     r[k].global = add_global(u, k, initial);
     if (r[k].global == MELD_NONE) goto oom;
     r[k].helper = add_helper(u, k, r[k].global, r[k].pages, trap);
     if (r[k].helper == MELD_NONE) goto oom;
   }
-  if (!rewrite_bodies(u, r, nfuncs)) goto done;
+  Checker checker = {u, r, grows, &scratch, NULL, 0, 0, NULL, 0, 0, 0, {{0}}, false};
+  if (!rewrite_bodies(u, r, nfuncs, any_grows ? &checker : NULL)) goto done;
 
   for (uint32_t k = 0; k < m->nmemories; k++) {
     MeldLimits *l = &m->memories[k].limits;
@@ -384,9 +585,12 @@ bool meld_pass_grow_to_bump(MeldUnit *u, const MeldPassParams *params) {
     instance_name(u, &m->memories[k], inst, sizeof inst);
     if (!meld_fusion_note(u->ctx, &u->arena, u->fusion,
                           "grow-to-bump: memory %u (%s): %u of %u reserved pages in use at start "
-                          "(reservation from %s); memory.grow past %u pages %s",
+                          "(reservation from %s); memory.grow past %u pages %s%s",
                           k, inst, initial, r[k].pages, source_text(r[k].source), r[k].pages,
-                          trap ? "traps" : "returns -1"))
+                          trap ? "traps" : "returns -1",
+                          initial == r[k].pages ? ""
+                          : grows[k]            ? "; accesses beyond the current size trap"
+                                                : "; accesses are not checked (unchecked)"))
       goto done;
   }
   ok = true;

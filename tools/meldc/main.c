@@ -61,6 +61,7 @@ typedef struct PassFlag {
 static const PassFlag pass_flags[] = {
     {"heap-pages", "grow-to-bump", "heap-pages", true},
     {"grow-fail", "grow-to-bump", "grow-fail", true},
+    {"grow-unchecked", "grow-to-bump", "unchecked", false},
     {"rebase-checks", "rebase", "checks", false},
     {"arena-bytes", "arena-realloc", "bytes", true},
 };
@@ -118,6 +119,8 @@ static void print_help(void) {
          "                            memory, or for memory M (an index or a fused instance path)\n"
          "  --grow-fail=<fail|trap>   grow-to-bump's grow-fail=: past the reservation memory.grow\n"
          "                            returns -1 (fail, the default) or traps\n"
+         "  --grow-unchecked          grow-to-bump's unchecked: no bounds checks against the\n"
+         "                            current size of memories that can grow\n"
          "  --rebase-checks           rebase's checks: an access that leaves its window traps\n"
          "  --arena-bytes=<[M:]N>     arena-realloc's bytes=: the arena for the host's realloc\n"
          "  --mcu                     Run the microcontroller pipeline (one lean core, one\n"

@@ -2,12 +2,16 @@
 // grow-to-bump, in node's engine, and checks the bumped module against the original and against
 // the wasm semantics of a memory whose maximum is the reservation.
 //
-//   node grow-runtime.mjs ORIGINAL.wasm BUMPED.wasm RESERVATION fail|trap
+//   node grow-runtime.mjs ORIGINAL.wasm BUMPED.wasm RESERVATION fail|trap [unchecked]
+//
+// With the default bounds checks an access past the current size must trap, as in the original;
+// with `unchecked` (grow-to-bump<unchecked>) it must not (the memory physically has R pages).
 //
 // Prints one line per step and exits 1 at the first disagreement.
 import { readFileSync } from 'node:fs';
 
-const [orig, bumped, reservationText, mode] = process.argv.slice(2);
+const [orig, bumped, reservationText, mode, checks] = process.argv.slice(2);
+const unchecked = checks === 'unchecked';
 const R = Number(reservationText);
 const load = async (path) => (await WebAssembly.instantiate(readFileSync(path))).instance.exports;
 const a = await load(orig);
@@ -26,12 +30,20 @@ const outcome = (f) => {
 // The model: a wasm memory of maximum R pages.
 let cur = a.size();
 if (b.size() !== cur) fail(`initial size ${b.size()} != ${cur}`);
-// The one observable difference (docs/grow-to-bump.md): past the current size but inside the
-// reservation, an access no longer traps.
-if (cur < R) {
+// Past the current size but inside the reservation: a trap, unless unchecked (then the access
+// reaches the reserved pages: docs/grow-to-bump.md).
+const beyondCheck = (label) => {
+  if (cur >= R) return;
   const beyond = cur * 65536;
-  console.log(`load(${beyond}) past the current size: original ${outcome(() => a.load(beyond))}, bumped ${outcome(() => b.load(beyond))}`);
-}
+  const got = outcome(() => b.load(beyond));
+  if (label) console.log(`load(${beyond}) past the current size: original ${outcome(() => a.load(beyond))}, bumped ${got}`);
+  const want = unchecked ? 0 : 'trap';
+  if (got !== want) fail(`load(${beyond}) past the current size ${cur}: ${got}, want ${want}`);
+  const last = beyond - 2; /* a 4-byte store straddling the end */
+  const st = outcome(() => b.store(last, 1));
+  if (!unchecked && st !== 'trap') fail(`store(${last}) across the current end: ${st}, want trap`);
+};
+beyondCheck(true);
 // Until the reservation first refuses a grow the original allows, the two agree exactly.
 let same = true;
 const deltas = [0, 1, 0, 2, 0xffffffff, 1, 3, 1, 0x10000, 0, 1, 1];
@@ -46,6 +58,7 @@ for (const n of deltas) {
   if (!ok && orig !== -1) same = false;
   if (same && orig !== got) fail(`grow(${n}): original ${orig}, bumped ${got}`);
   if (b.size() !== cur) fail(`size ${b.size()} after grow(${n}), want ${cur}`);
+  beyondCheck(false);
   // The last byte of the grown memory is usable in both, and holds the same value.
   const last = cur * 65536 - 4;
   b.store(last, 0x5eed0000 + cur);

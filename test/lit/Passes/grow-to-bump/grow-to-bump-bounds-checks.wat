@@ -1,0 +1,56 @@
+;; grow-to-bump's bounds checks: memory 0 can grow (1 page, reservation 4), so every access to it
+;; gets a check against the page counter before it -- loads and stores with their offset and
+;; width, memory.fill and memory.copy with their length, the copy's source too when it is the
+;; memory that grows.  Memory 1 is static (2 pages, reservation 2): its accesses are left alone,
+;; and a body that only touches it stays as it was.  `unchecked` leaves every check out.
+;; RUN: wat2wasm --enable-multi-memory %s -o %t.wasm
+;; RUN: %meldc -passes=grow-to-bump --verify-each %t.wasm -S -o - | FileCheck %s
+;; RUN: %meldc -passes='grow-to-bump<unchecked>' %t.wasm -S -o - | FileCheck %s --check-prefix=UNCHECKED
+;; RUN: %meldc -passes=grow-to-bump %t.wasm -o %t.out.wasm
+;; RUN: wasm-validate --enable-multi-memory %t.out.wasm
+;; CHECK-LABEL: (func (;0;) (type 0) (param i32) (result i32)
+;; CHECK-NEXT:    (local i32)
+;; CHECK-NEXT:    local.get 0
+;; CHECK-NEXT:    local.set 1
+;; CHECK-NEXT:    local.get 1
+;; CHECK-NEXT:    i64.extend_i32_u
+;; CHECK-NEXT:    i64.const 12
+;; CHECK-NEXT:    i64.add
+;; CHECK-NEXT:    global.get $grow-to-bump.pages.0
+;; CHECK-NEXT:    i64.extend_i32_u
+;; CHECK-NEXT:    i64.const 16
+;; CHECK-NEXT:    i64.shl
+;; CHECK-NEXT:    i64.gt_u
+;; CHECK-NEXT:    if
+;; CHECK-NEXT:      unreachable
+;; CHECK-NEXT:    end
+;; CHECK-NEXT:    local.get 1
+;; CHECK-NEXT:    i32.load offset=8
+;; CHECK-LABEL: (func (;1;) (type 1) (param i32 i64)
+;; CHECK-NEXT:    local.get 0
+;; CHECK-NEXT:    local.get 1
+;; CHECK-NEXT:    i64.store 1
+;; CHECK-LABEL: (func (;2;) (type 2) (param i32 i32)
+;; CHECK:         local.get 2
+;; CHECK-NEXT:    i64.extend_i32_u
+;; CHECK-NEXT:    local.get 4
+;; CHECK-NEXT:    i64.extend_i32_u
+;; CHECK-NEXT:    i64.add
+;; CHECK-NEXT:    global.get $grow-to-bump.pages.0
+;; CHECK:         memory.fill
+;; CHECK-LABEL: (func (;3;) (type 3) (param i32 i32 i32)
+;; CHECK:         global.get $grow-to-bump.pages.0
+;; CHECK-NOT:     global.get $grow-to-bump.pages
+;; CHECK:         memory.copy 1 0
+;; UNCHECKED-NOT: i64.gt_u
+(module
+  (memory $grows 1 4)
+  (memory $static 2 2)
+  (func (export "load") (param i32) (result i32)
+    (i32.load offset=8 (local.get 0)))
+  (func (export "store") (param i32 i64)
+    (i64.store $static (local.get 0) (local.get 1)))
+  (func (export "fill") (param i32 i32)
+    (memory.fill (local.get 0) (i32.const 0) (local.get 1)))
+  (func (export "copy") (param i32 i32 i32)
+    (memory.copy $static $grows (local.get 0) (local.get 1) (local.get 2))))
