@@ -49,6 +49,8 @@ expect count 0 "^run 0: .*: ok$
 ^run 1: .*: ok$
 ^24-bit overflow detected: ok$" "$HERE/count.c"
 
+expect bigbss 0 "^6 MiB of .bss: ok$" "$HERE/bigbss.c"
+
 expect trap 3 "^before the trap$
 ^trap 5$" "$HERE/trap.c"
 expect fault 4 "^before the fault$" "$HERE/fault.c"
