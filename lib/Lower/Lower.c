@@ -174,8 +174,9 @@ bool lower_claim_symbol(LowerCtx *L, const char *sym, const char *what, uint64_t
   MeldStr s = meld_str(sym);
   for (uint32_t i = 0; i < L->nsymbols; i++)
     if (meld_str_eq(L->symbols[i].name, s))
-      return lower_fail(L, at, "C symbol '%s' of %s is already used by %s (names are sanitised to "
-                               "[A-Za-z0-9_]; rename one, or use --prefix or --import-map)",
+      return lower_fail(L, at, "C symbol '%s' of %s is already used by %s (C names keep "
+                               "[A-Za-z0-9_] and turn other bytes into '_'; rename one, or give an "
+                               "import its own symbol with --import-map)",
                         sym, what, L->symbols[i].what);
   LSymbol *slot = MELD_PUSH(&L->arena, L->symbols, L->nsymbols, L->capsymbols);
   if (!slot) return lower_fail(L, MELD_NO_OFFSET, "out of memory");
@@ -337,13 +338,6 @@ static bool make_target(LowerCtx *L) {
   L->tm = LLVMCreateTargetMachine(target, triple, cpu, features, level, reloc,
                                   LLVMCodeModelDefault);
   if (!L->tm) return lower_fail(L, MELD_NO_OFFSET, "cannot make a target machine for '%s'", triple);
-  /* LLVM accepts unknown CPU names with a warning on its own stderr; check instead. */
-  if (strcmp(cpu, "generic") != 0) {
-    char *name = LLVMGetTargetMachineCPU(L->tm);
-    bool same = name && strcmp(name, cpu) == 0;
-    LLVMDisposeMessage(name);
-    if (!same) return lower_fail(L, MELD_NO_OFFSET, "unknown -mcpu '%s' for '%s'", cpu, triple);
-  }
   L->td = LLVMCreateTargetDataLayout(L->tm);
   LLVMSetTarget(L->mod, triple);
   LLVMSetModuleDataLayout(L->mod, L->td);
