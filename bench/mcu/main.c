@@ -34,7 +34,10 @@
 /* The stack check meldc compiles in (on by default) compares with <name>_stack_limit: firmware
  * sets it to the stack's low end plus a margin, as here (the count does not depend on it). */
 extern char __stack_limit[];
-#define INIT(k) (k##_stack_limit = __stack_limit + 1024, k##_init())
+#define X(k) extern void *k##_stack_limit __attribute__((weak)); /* absent: --stack-check=off */
+#include "kernels/kernels.def"
+#undef X
+#define INIT(k) ((&k##_stack_limit ? (void)(k##_stack_limit = __stack_limit + 1024) : (void)0), k##_init())
 #define SETUP(k) k##_setup()
 #define RUN(k) k##_run()
 
