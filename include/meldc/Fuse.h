@@ -97,6 +97,13 @@ uint32_t meld_abi_size(const MeldValTy *t); /* elem_size */
 /* Flattened core types of one value; returns the count (the types go to `out`, which holds at
  * least `cap`; a larger count is still returned so callers can detect overflow). */
 uint32_t meld_abi_flatten(const MeldValTy *t, MeldValType *out, uint32_t cap);
+/* Variant-like types (variant, enum, option, result): the number of cases, a case's payload
+ * (NULL: none), the size of the discriminant for n cases (1, 2 or 4 bytes), and where the
+ * payload sits after the discriminant in memory. */
+uint32_t meld_abi_ncases(const MeldValTy *t);
+const MeldValTy *meld_abi_case(const MeldValTy *t, uint32_t i);
+uint32_t meld_abi_disc_size(uint32_t n);
+uint32_t meld_abi_payload_offset(const MeldValTy *t);
 /* Does the type, anywhere inside, need memory (string, list, map) / a handle (own, borrow) /
  * the async ABI (stream, future, error-context)? */
 bool meld_abi_needs_memory(const MeldValTy *t);

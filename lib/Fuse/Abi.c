@@ -22,8 +22,7 @@ static uint32_t align_to(uint32_t v, uint32_t a) {
   return (v + a - 1) / a * a;
 }
 
-/* The discriminant of a variant with n cases: u8, u16 or u32 (its size in bytes). */
-static uint32_t discriminant_size(uint32_t n) {
+uint32_t meld_abi_disc_size(uint32_t n) {
   return n <= 256 ? 1 : n <= 65536 ? 2 : 4;
 }
 
@@ -31,8 +30,7 @@ static uint32_t flags_size(uint32_t n) {
   return n <= 8 ? 1 : n <= 16 ? 2 : 4;
 }
 
-/* Number of cases of a variant-like type and its case payloads, despecialized. */
-static uint32_t ncases(const MeldValTy *t) {
+uint32_t meld_abi_ncases(const MeldValTy *t) {
   switch (t->kind) {
   case MELD_VT_VARIANT:
   case MELD_VT_ENUM: return t->n;
@@ -42,7 +40,7 @@ static uint32_t ncases(const MeldValTy *t) {
   }
 }
 
-static const MeldValTy *case_payload(const MeldValTy *t, uint32_t i) {
+const MeldValTy *meld_abi_case(const MeldValTy *t, uint32_t i) {
   switch (t->kind) {
   case MELD_VT_VARIANT: return t->types[i];
   case MELD_VT_OPTION: return i == 1 ? t->a : NULL;
@@ -52,15 +50,19 @@ static const MeldValTy *case_payload(const MeldValTy *t, uint32_t i) {
 }
 
 static uint32_t max_case_alignment(const MeldValTy *t) {
-  uint32_t a = 1, n = ncases(t);
+  uint32_t a = 1, n = meld_abi_ncases(t);
   for (uint32_t i = 0; i < n; i++) {
-    const MeldValTy *p = case_payload(t, i);
+    const MeldValTy *p = meld_abi_case(t, i);
     if (p) {
       uint32_t pa = meld_abi_alignment(p);
       if (pa > a) a = pa;
     }
   }
   return a;
+}
+
+uint32_t meld_abi_payload_offset(const MeldValTy *t) {
+  return align_to(meld_abi_disc_size(meld_abi_ncases(t)), max_case_alignment(t));
 }
 
 uint32_t meld_abi_alignment(const MeldValTy *t) {
@@ -94,7 +96,7 @@ uint32_t meld_abi_alignment(const MeldValTy *t) {
   case MELD_VT_ENUM:
   case MELD_VT_OPTION:
   case MELD_VT_RESULT: {
-    uint32_t d = discriminant_size(ncases(t)), c = max_case_alignment(t);
+    uint32_t d = meld_abi_disc_size(meld_abi_ncases(t)), c = max_case_alignment(t);
     return d > c ? d : c;
   }
   case MELD_VT_FLAGS: return flags_size(t->n);
@@ -128,11 +130,11 @@ uint32_t meld_abi_size(const MeldValTy *t) {
   case MELD_VT_ENUM:
   case MELD_VT_OPTION:
   case MELD_VT_RESULT: {
-    uint32_t n = ncases(t);
-    uint32_t s = align_to(discriminant_size(n), max_case_alignment(t));
+    uint32_t n = meld_abi_ncases(t);
+    uint32_t s = align_to(meld_abi_disc_size(n), max_case_alignment(t));
     uint32_t cs = 0;
     for (uint32_t i = 0; i < n; i++) {
-      const MeldValTy *p = case_payload(t, i);
+      const MeldValTy *p = meld_abi_case(t, i);
       if (p) {
         uint32_t ps = meld_abi_size(p);
         if (ps > cs) cs = ps;
@@ -180,8 +182,8 @@ static MeldValType flat_type_at(const MeldValTy *t, uint32_t i) {
     i -= 1;
     bool any = false;
     MeldValType r = MELD_I32;
-    for (uint32_t c = 0; c < ncases(t); c++) {
-      const MeldValTy *p = case_payload(t, c);
+    for (uint32_t c = 0; c < meld_abi_ncases(t); c++) {
+      const MeldValTy *p = meld_abi_case(t, c);
       if (!p || i >= flat_count(p)) continue;
       MeldValType ft = flat_type_at(p, i);
       r = any ? join(r, ft) : ft;
@@ -211,8 +213,8 @@ static uint32_t flat_count(const MeldValTy *t) {
   case MELD_VT_OPTION:
   case MELD_VT_RESULT: {
     uint32_t w = 0;
-    for (uint32_t c = 0; c < ncases(t); c++) {
-      const MeldValTy *p = case_payload(t, c);
+    for (uint32_t c = 0; c < meld_abi_ncases(t); c++) {
+      const MeldValTy *p = meld_abi_case(t, c);
       uint32_t k = p ? flat_count(p) : 0;
       if (k > w) w = k;
     }

@@ -57,29 +57,6 @@ typedef struct Adapt {
 
 /* ---- Types ---- */
 
-static uint32_t ncases(const MeldValTy *t) {
-  switch (t->kind) {
-  case MELD_VT_VARIANT:
-  case MELD_VT_ENUM: return t->n;
-  case MELD_VT_OPTION:
-  case MELD_VT_RESULT: return 2;
-  default: return 0;
-  }
-}
-
-static const MeldValTy *case_payload(const MeldValTy *t, uint32_t i) {
-  switch (t->kind) {
-  case MELD_VT_VARIANT: return t->types[i];
-  case MELD_VT_OPTION: return i == 1 ? t->a : NULL;
-  case MELD_VT_RESULT: return i == 0 ? t->a : t->b;
-  default: return NULL;
-  }
-}
-
-static uint32_t disc_size(uint32_t n) {
-  return n <= 256 ? 1 : n <= 65536 ? 2 : 4;
-}
-
 static uint32_t align_to(uint32_t v, uint32_t a) {
   return (v + a - 1) / a * a;
 }
@@ -336,7 +313,7 @@ static void adapt_flat(Adapt *a, const Dir *d, const MeldValTy *t, const uint32_
 static void adapt_flat_variant(Adapt *a, const Dir *d, const MeldValTy *t, const uint32_t *src,
                                uint32_t *dst) {
   MeldGen *g = a->g;
-  uint32_t n = ncases(t), w = flat_count(t);
+  uint32_t n = meld_abi_ncases(t), w = flat_count(t);
   check_disc(g, src[0], n);
   dst[0] = src[0];
   if (w == 1) return;
@@ -355,14 +332,14 @@ static void adapt_flat_variant(Adapt *a, const Dir *d, const MeldValTy *t, const
   }
   uint32_t done = meld_gen_open(g, MELD_OP_Block);
   for (uint32_t c = n; c-- > 0;)
-    ids[c] = case_payload(t, c) ? meld_gen_open(g, MELD_OP_Block) : done;
+    ids[c] = meld_abi_case(t, c) ? meld_gen_open(g, MELD_OP_Block) : done;
   meld_gen_get(g, src[0]);
   meld_gen_br_table(g, ids, n, done);
   uint32_t last = n;
   for (uint32_t c = 0; c < n; c++)
-    if (case_payload(t, c)) last = c;
+    if (meld_abi_case(t, c)) last = c;
   for (uint32_t c = 0; c < n; c++) {
-    const MeldValTy *p = case_payload(t, c);
+    const MeldValTy *p = meld_abi_case(t, c);
     if (!p) continue;
     meld_gen_end(g);
     uint32_t mark = meld_gen_mark(g);
@@ -481,7 +458,7 @@ static void address(MeldGen *g, uint32_t base, uint32_t off) {
 static void adapt_mem_variant(Adapt *a, const Dir *d, const MeldValTy *t, uint32_t sp,
                               uint32_t soff, uint32_t dp, uint32_t doff) {
   MeldGen *g = a->g;
-  uint32_t n = ncases(t), ds = disc_size(n);
+  uint32_t n = meld_abi_ncases(t), ds = meld_abi_disc_size(n);
   uint32_t x = meld_gen_local(g, MELD_I32);
   meld_gen_get(g, sp);
   meld_gen_mem(g, load_op(ds), d->src.mem, soff);
@@ -492,7 +469,7 @@ static void adapt_mem_variant(Adapt *a, const Dir *d, const MeldValTy *t, uint32
   meld_gen_mem(g, store_op(ds), d->dst.mem, doff);
   uint32_t maxa = 1, last = n;
   for (uint32_t c = 0; c < n; c++) {
-    const MeldValTy *p = case_payload(t, c);
+    const MeldValTy *p = meld_abi_case(t, c);
     if (!p) continue;
     last = c;
     if (meld_abi_alignment(p) > maxa) maxa = meld_abi_alignment(p);
@@ -503,11 +480,11 @@ static void adapt_mem_variant(Adapt *a, const Dir *d, const MeldValTy *t, uint32
   if (!ids) return;
   uint32_t done = meld_gen_open(g, MELD_OP_Block);
   for (uint32_t c = n; c-- > 0;)
-    ids[c] = case_payload(t, c) ? meld_gen_open(g, MELD_OP_Block) : done;
+    ids[c] = meld_abi_case(t, c) ? meld_gen_open(g, MELD_OP_Block) : done;
   meld_gen_get(g, x);
   meld_gen_br_table(g, ids, n, done);
   for (uint32_t c = 0; c < n; c++) {
-    const MeldValTy *p = case_payload(t, c);
+    const MeldValTy *p = meld_abi_case(t, c);
     if (!p) continue;
     meld_gen_end(g);
     uint32_t mark = meld_gen_mark(g);
@@ -834,15 +811,12 @@ static bool build_adapter(Adapt *a, const MeldBoundary *b, const MeldCoreSig *lo
   return meld_gen_finish(g, &a->m->funcs[b->entry]);
 }
 
-/* Redirects every reference to a function through map (calls and ref.func in bodies and
- * constant expressions, element segments, exports, the start function); tracked indices and
- * names stay (they name the entities themselves). */
-static bool redirect(MeldUnit *u, const uint32_t *map) {
+bool meld_adapter_redirect(MeldUnit *u, const uint32_t *map, uint32_t nbodies, bool exports) {
   MeldModule *m = u->module;
   MeldArena scratch;
   meld_arena_init(&scratch, u->ctx->alloc, 64 * 1024);
   bool ok = true;
-  for (uint32_t i = m->nimportfuncs; i < m->nfuncs && ok; i++) {
+  for (uint32_t i = m->nimportfuncs; i < nbodies && ok; i++) {
     MeldFunc *f = &m->funcs[i];
     if (!f->decoded) {
       MeldArenaMark mark = meld_arena_mark(&scratch);
@@ -888,7 +862,7 @@ static bool redirect(MeldUnit *u, const uint32_t *map) {
           e->exprs[k].instrs[j].x = map[e->exprs[k].instrs[j].x];
     }
   }
-  for (uint32_t i = 0; i < m->nexports; i++)
+  for (uint32_t i = 0; exports && i < m->nexports; i++)
     if (m->exports[i].kind == MELD_EXTERN_FUNC) m->exports[i].index = map[m->exports[i].index];
   if (m->start != MELD_NONE) m->start = map[m->start];
   return true;
@@ -970,7 +944,7 @@ bool meld_pass_adapter(MeldUnit *u, const MeldPassParams *params) {
       while (map[t] != t && steps++ < m->nfuncs) t = map[t];
       map[f] = t;
     }
-    if (ok) ok = redirect(u, map);
+    if (ok) ok = meld_adapter_redirect(u, map, m->nfuncs, true);
   }
   if (!ok && !u->ctx->diag.nerrors) meld_error(u->ctx, NULL, MELD_NO_OFFSET, "adapter: out of memory");
   meld_arena_free(&scratch);

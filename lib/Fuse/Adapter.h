@@ -117,4 +117,10 @@ uint32_t meld_adapter_string_helper(MeldUnit *u, MeldHelperCache *cache, const M
 uint32_t meld_adapter_add_func(MeldUnit *u, const MeldValType *params, uint32_t nparams,
                                const MeldValType *results, uint32_t nresults, const char *name);
 
+/* Redirects every reference to a function through `map` (old index -> new): calls and ref.func
+ * in the bodies of functions below `nbodies` and in constant expressions, element segments, the
+ * start function, and the exports when `exports`; tracked indices and names stay (they name the
+ * entities themselves).  False, having reported, on a malformed body or allocation failure. */
+bool meld_adapter_redirect(MeldUnit *u, const uint32_t *map, uint32_t nbodies, bool exports);
+
 #endif

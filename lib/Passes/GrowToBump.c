@@ -21,9 +21,9 @@
  *
  * Bounds: the memory physically has R pages, so an access between the current size and R would
  * no longer trap.  For every memory that can grow (R above its initial size) the pass therefore
- * puts a check before each load, store, atomic access and bulk operation on it (plain wasm:
- * address + offset + width, or + length, computed in i64, compared with the page counter times
- * 64 KiB; `unreachable` when beyond).  The parameter `unchecked` leaves them out, for programs
+ * puts a check before each load, store, atomic access and bulk operation on it (plain wasm, in
+ * i64: `unreachable` when the access ends beyond the page counter times 64 KiB and starts below
+ * R times 64 KiB, i.e. touches the part of the reservation not grown yet).  The parameter `unchecked` leaves them out, for programs
  * known not to access memory out of bounds; then that difference is observable.
  *
  * Guarantees afterwards: every memory is static (min = max, no memory.grow left), and the
@@ -364,9 +364,18 @@ static uint32_t temp(Checker *c, char t, int pos) {
   return c->temps[s][pos];
 }
 
-/* Traps unless local `addr` + `extra` (+ local `len` when not MELD_NONE) is at most the current
- * size of memory `mem` in bytes; in i64, so nothing wraps. */
-static void emit_check(Checker *c, uint32_t mem, uint32_t addr, uint32_t len, uint64_t extra) {
+static void emit_i64(Checker *c, uint64_t v) {
+  MeldInstr *k = emit(c, MELD_OP_I64Const);
+  if (k) k->i64 = (int64_t)v;
+}
+
+/* Traps when the access [addr + offset, addr + offset + width) -- or, with local `len` (not
+ * MELD_NONE), [addr, addr + len) -- touches the part of the reservation not grown yet,
+ * [current size, R) in bytes: its end is beyond the current size and its start below R.  (An
+ * access beyond R traps by itself; beyond R is also where arena-realloc may put its arena, which
+ * the program reads when the host passes it pointers there.)  In i64, so nothing wraps. */
+static void emit_check(Checker *c, uint32_t mem, uint32_t addr, uint32_t len, uint64_t offset,
+                       uint64_t width) {
   emit_x(c, MELD_OP_LocalGet, addr);
   emit(c, MELD_OP_I64ExtendI32U);
   if (len != MELD_NONE) {
@@ -374,17 +383,24 @@ static void emit_check(Checker *c, uint32_t mem, uint32_t addr, uint32_t len, ui
     emit(c, MELD_OP_I64ExtendI32U);
     emit(c, MELD_OP_I64Add);
   }
-  if (extra) {
-    MeldInstr *k = emit(c, MELD_OP_I64Const);
-    if (k) k->i64 = (int64_t)extra;
+  if (offset + width) {
+    emit_i64(c, offset + width);
     emit(c, MELD_OP_I64Add);
   }
   emit_x(c, MELD_OP_GlobalGet, c->r[mem].global);
   emit(c, MELD_OP_I64ExtendI32U);
-  MeldInstr *k = emit(c, MELD_OP_I64Const);
-  if (k) k->i64 = 16;
+  emit_i64(c, 16);
   emit(c, MELD_OP_I64Shl);
   emit(c, MELD_OP_I64GtU);
+  emit_x(c, MELD_OP_LocalGet, addr);
+  emit(c, MELD_OP_I64ExtendI32U);
+  if (offset) {
+    emit_i64(c, offset);
+    emit(c, MELD_OP_I64Add);
+  }
+  emit_i64(c, (uint64_t)c->r[mem].pages * 65536u);
+  emit(c, MELD_OP_I64LtU);
+  emit(c, MELD_OP_I32And);
   MeldInstr *in = emit(c, MELD_OP_If);
   if (in) in->btkind = MELD_BT_EMPTY;
   emit(c, MELD_OP_Unreachable);
@@ -417,7 +433,7 @@ static void emit_checked(Checker *c, const MeldInstr *in) {
     for (int k = np - 1; k >= 1; k--) emit_x(c, MELD_OP_LocalSet, temp(c, sig[k], k));
     uint32_t a = temp(c, 'i', 0);
     emit_x(c, MELD_OP_LocalSet, a);
-    emit_check(c, in->x, a, MELD_NONE, in->offset + info->width);
+    emit_check(c, in->x, a, MELD_NONE, in->offset, info->width);
     emit_x(c, MELD_OP_LocalGet, a);
     for (int k = 1; k < np; k++) emit_x(c, MELD_OP_LocalGet, temp(c, sig[k], k));
   } else {
@@ -427,8 +443,8 @@ static void emit_checked(Checker *c, const MeldInstr *in) {
     emit_x(c, MELD_OP_LocalSet, sv);
     emit_x(c, MELD_OP_LocalSet, d);
     uint32_t dmem = in->op == MELD_OP_MemoryInit ? in->y : in->x;
-    if (c->grows[dmem]) emit_check(c, dmem, d, n, 0);
-    if (in->op == MELD_OP_MemoryCopy && c->grows[in->y]) emit_check(c, in->y, sv, n, 0);
+    if (c->grows[dmem]) emit_check(c, dmem, d, n, 0, 0);
+    if (in->op == MELD_OP_MemoryCopy && c->grows[in->y]) emit_check(c, in->y, sv, n, 0, 0);
     emit_x(c, MELD_OP_LocalGet, d);
     emit_x(c, MELD_OP_LocalGet, sv);
     emit_x(c, MELD_OP_LocalGet, n);

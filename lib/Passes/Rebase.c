@@ -19,9 +19,10 @@
  * Imported memories, memories mixing shared and unshared, and active data segments whose offset
  * is not a constant are refused too.  Pointers crossing the outer boundary (remaining imports and
  * root exports whose Canonical ABI signature carries pointers, or exported memories of a plain
- * module) are window-relative: the window they belong to is placed at base 0 so the host reads
- * them unchanged; when several windows would need that, translating the pointers is not
- * implemented and the pass refuses, naming the functions.
+ * module) are window-relative: the first window that has them is placed at base 0 so the host
+ * reads them unchanged; in a fused module the pointers of every other such window are
+ * translated at the boundary by wrappers that follow the functions' types (OuterTranslate.c).
+ * A plain module with several exported memories has no types to follow: refused.
  *
  * Guarantees afterwards: one memory (index 0, min = max = total pages); every memory index in
  * the module and in the fusion record is 0; a `meldc.layout` custom section and --explain lines
@@ -30,6 +31,7 @@
  * bounds check (plain wasm) before every access; with it, behaviour is identical, traps
  * included.  See docs/rebase.md.
  */
+#include "Passes/OuterTranslate.h"
 #include "Passes/PassRegistry.h"
 
 #include <stdio.h>
@@ -324,8 +326,8 @@ static bool carries_pointers(const MeldFuncSig *sig, MeldAbiContext cx) {
   return cs.params_spilled || cs.result_spilled;
 }
 
-/* Marks the windows pointers of the outer boundary point into; refuses when there are several
- * (translating those pointers is not implemented). */
+/* Marks the windows pointers of the outer boundary point into; with several, a plain module is
+ * refused (a fused one has its pointers translated). */
 static bool find_outer(Rebase *r, MeldBuf *msg) {
   MeldUnit *u = r->u;
   MeldModule *m = r->m;
@@ -350,39 +352,17 @@ static bool find_outer(Rebase *r, MeldBuf *msg) {
       if (m->exports[i].kind == MELD_EXTERN_MEMORY) OUTER(m->exports[i].index);
   }
 #undef OUTER
-  if (nouter <= 1) return true;
+  if (nouter <= 1 || u->fusion) return true;
   meld_buf_cstr(msg, "rebase: pointers cross the outer boundary into more than one memory (");
   bool first = true;
-  if (u->fusion) {
-    const MeldFusion *fu = u->fusion;
-    for (uint32_t i = 0; i < fu->nexports; i++) {
-      const MeldHostExport *h = &fu->exports[i];
-      if (!carries_pointers(h->sig, MELD_CONTEXT_LIFT) || h->lift.memory >= m->nmemories) continue;
-      meld_buf_printf(msg, "%sexport '%.*s' uses ", first ? "" : ", ", (int)h->name.len,
-                      h->name.ptr);
-      describe(u, h->lift.memory, msg);
+  for (uint32_t i = 0; i < m->nexports; i++)
+    if (m->exports[i].kind == MELD_EXTERN_MEMORY) {
+      meld_buf_printf(msg, "%sexported memory '%.*s' is memory %u", first ? "" : ", ",
+                      (int)m->exports[i].name.len, m->exports[i].name.ptr, m->exports[i].index);
       first = false;
     }
-    for (uint32_t i = 0; i < fu->nimports; i++) {
-      const MeldHostImport *h = &fu->imports[i];
-      if (!carries_pointers(h->sig, MELD_CONTEXT_LOWER) || h->lower.memory >= m->nmemories)
-        continue;
-      meld_buf_printf(msg, "%simport '%.*s#%.*s' uses ", first ? "" : ", ",
-                      (int)h->interface.len, h->interface.ptr, (int)h->func.len, h->func.ptr);
-      describe(u, h->lower.memory, msg);
-      first = false;
-    }
-  } else {
-    for (uint32_t i = 0; i < m->nexports; i++)
-      if (m->exports[i].kind == MELD_EXTERN_MEMORY) {
-        meld_buf_printf(msg, "%sexported memory '%.*s' is memory %u", first ? "" : ", ",
-                        (int)m->exports[i].name.len, m->exports[i].name.ptr,
-                        m->exports[i].index);
-        first = false;
-      }
-  }
-  meld_buf_cstr(msg, "); only one window can sit at base 0 and translating the others' pointers "
-                     "is not implemented");
+  meld_buf_cstr(msg, "); only one window can sit at base 0, and a module that was not fused "
+                     "has no function types to translate the others' pointers by");
   return false;
 }
 
@@ -532,6 +512,15 @@ bool meld_pass_rebase(MeldUnit *u, const MeldPassParams *params) {
   }
   uint32_t total = (uint32_t)((at + PAGE - 1) / PAGE);
 
+  /* Pointers of the outer boundary into windows not at base 0 are translated there. */
+  uint32_t ntranslated = 0;
+  {
+    uint64_t *base = meld_arena_alloc(&scratch, (size_t)m->nmemories * sizeof *base);
+    if (!base) goto oom;
+    for (uint32_t i = 0; i < m->nmemories; i++) base[i] = r.win[i].base;
+    if (!meld_rebase_translate_outer(u, base, &scratch, &ntranslated)) goto fail;
+  }
+
   /* Data segments move with their window. */
   for (uint32_t i = 0; i < m->ndatas; i++) {
     MeldData *d = &m->datas[i];
@@ -583,6 +572,12 @@ bool meld_pass_rebase(MeldUnit *u, const MeldPassParams *params) {
   if (u->fusion) {
     for (uint32_t i = 0; i < u->fusion->ninstances; i++)
       if (u->fusion->instances[i].memory != MELD_NONE) u->fusion->instances[i].memory = 0;
+    if (ntranslated &&
+        !meld_fusion_note(u->ctx, &u->arena, u->fusion,
+                          "rebase: the pointers of %u host function%s are translated (windows "
+                          "not at base 0)",
+                          ntranslated, ntranslated == 1 ? "" : "s"))
+      goto fail;
     for (uint32_t k = 0; k < n; k++) {
       const Window *w = &r.win[order[k]];
       msg.len = 0;
@@ -590,7 +585,9 @@ bool meld_pass_rebase(MeldUnit *u, const MeldPassParams *params) {
       if (!meld_fusion_note(u->ctx, &u->arena, u->fusion,
                             "rebase: %.*s at 0x%llx, %u pages%s", (int)msg.len,
                             (const char *)msg.data, (unsigned long long)w->base,
-                            w->pages, w->outer ? " (outer boundary)" : ""))
+                            w->pages,
+                            !w->outer ? "" : w->base ? " (outer boundary, translated)"
+                                                     : " (outer boundary)"))
         goto fail;
     }
   }

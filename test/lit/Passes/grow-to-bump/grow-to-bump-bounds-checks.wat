@@ -1,7 +1,7 @@
 ;; grow-to-bump's bounds checks: memory 0 can grow (1 page, reservation 4), so every access to it
-;; gets a check against the page counter before it -- loads and stores with their offset and
-;; width, memory.fill and memory.copy with their length, the copy's source too when it is the
-;; memory that grows.  Memory 1 is static (2 pages, reservation 2): its accesses are left alone,
+;; gets a check before it -- it traps when it ends beyond the page counter and starts below the
+;; reservation (262144 bytes): loads and stores with their offset and width, memory.fill and
+;; memory.copy with their length, the copy's source too when it is the memory that grows.  Memory 1 is static (2 pages, reservation 2): its accesses are left alone,
 ;; and a body that only touches it stays as it was.  `unchecked` leaves every check out.
 ;; RUN: wat2wasm --enable-multi-memory %s -o %t.wasm
 ;; RUN: %meldc -passes=grow-to-bump --verify-each %t.wasm -S -o - | FileCheck %s
@@ -21,6 +21,13 @@
 ;; CHECK-NEXT:    i64.const 16
 ;; CHECK-NEXT:    i64.shl
 ;; CHECK-NEXT:    i64.gt_u
+;; CHECK-NEXT:    local.get 1
+;; CHECK-NEXT:    i64.extend_i32_u
+;; CHECK-NEXT:    i64.const 8
+;; CHECK-NEXT:    i64.add
+;; CHECK-NEXT:    i64.const 262144
+;; CHECK-NEXT:    i64.lt_u
+;; CHECK-NEXT:    i32.and
 ;; CHECK-NEXT:    if
 ;; CHECK-NEXT:      unreachable
 ;; CHECK-NEXT:    end
