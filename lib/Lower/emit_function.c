@@ -36,6 +36,12 @@ LLVMValueRef lower_pop(LowerCtx *L) {
   return L->stack[--L->sp];
 }
 
+/* The top n values of the stack (NULL when n is 0: the stack may never have been allocated,
+ * and arithmetic on a null pointer is undefined even by 0). */
+static LLVMValueRef *vals(LowerCtx *L, uint32_t n) {
+  return n ? L->stack + L->sp - n : NULL;
+}
+
 static LLVMValueRef *make_phis(LowerCtx *L, LLVMBasicBlockRef bb, const MeldValType *types,
                                uint32_t n) {
   LLVMValueRef *phis = meld_arena_alloc(&L->arena, (n + 1) * sizeof *phis);
@@ -98,10 +104,10 @@ static void branch_to(LowerCtx *L, uint32_t depth) {
   Frame *f = &L->frames[L->nframes - 1 - depth];
   LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
   if (f->kind == FRAME_LOOP) {
-    add_incoming(f->loop_phis, L->stack + L->sp - f->nparams, f->nparams, here);
+    add_incoming(f->loop_phis, vals(L, f->nparams), f->nparams, here);
     LLVMBuildBr(L->b, f->loop_bb);
   } else {
-    add_incoming(f->end_phis, L->stack + L->sp - f->nresults, f->nresults, here);
+    add_incoming(f->end_phis, vals(L, f->nresults), f->nresults, here);
     f->end_reached = true;
     LLVMBuildBr(L->b, f->end_bb);
   }
@@ -154,7 +160,7 @@ static bool emit_block(LowerCtx *L, const MeldInstr *in) {
     f->loop_bb = lower_block(L, "loop");
     f->loop_phis = make_phis(L, f->loop_bb, ps, np);
     if (!f->loop_phis) return false;
-    add_incoming(f->loop_phis, L->stack + L->sp - np, np, LLVMGetInsertBlock(L->b));
+    add_incoming(f->loop_phis, vals(L, np), np, LLVMGetInsertBlock(L->b));
     LLVMBuildBr(L->b, f->loop_bb);
     LLVMPositionBuilderAtEnd(L->b, f->loop_bb);
     L->sp -= np;
@@ -167,7 +173,7 @@ static bool emit_block(LowerCtx *L, const MeldInstr *in) {
   if (!f) return false;
   f->if_params = meld_arena_alloc(&L->arena, (np + 1) * sizeof *f->if_params);
   if (!f->if_params) return false;
-  memcpy(f->if_params, L->stack + L->sp - np, np * sizeof *f->if_params);
+  if (np) memcpy(f->if_params, vals(L, np), np * sizeof *f->if_params);
   LLVMBasicBlockRef then_bb = lower_block(L, "then");
   f->else_bb = lower_block(L, "else");
   LLVMBuildCondBr(L->b, cond, then_bb, f->else_bb);
@@ -178,7 +184,7 @@ static bool emit_block(LowerCtx *L, const MeldInstr *in) {
 static void emit_else(LowerCtx *L) {
   Frame *f = &L->frames[L->nframes - 1];
   if (!L->unreachable) {
-    add_incoming(f->end_phis, L->stack + L->sp - f->nresults, f->nresults,
+    add_incoming(f->end_phis, vals(L, f->nresults), f->nresults,
                  LLVMGetInsertBlock(L->b));
     f->end_reached = true;
     LLVMBuildBr(L->b, f->end_bb);
@@ -206,7 +212,7 @@ static void build_return(LowerCtx *L, Frame *f) {
 static void emit_end(LowerCtx *L) {
   Frame *f = &L->frames[L->nframes - 1];
   if (!L->unreachable) {
-    add_incoming(f->end_phis, L->stack + L->sp - f->nresults, f->nresults,
+    add_incoming(f->end_phis, vals(L, f->nresults), f->nresults,
                  LLVMGetInsertBlock(L->b));
     f->end_reached = true;
     LLVMBuildBr(L->b, f->end_bb);
@@ -236,7 +242,7 @@ static void emit_end(LowerCtx *L) {
 
 void lower_emit_call(LowerCtx *L, LLVMValueRef callee, uint32_t type) {
   const MeldFuncType *ft = &L->m->types[type];
-  LLVMValueRef *args = L->stack + L->sp - ft->nparams;
+  LLVMValueRef *args = vals(L, ft->nparams);
   LLVMValueRef r = LLVMBuildCall2(L->b, L->fn_types[type], callee, args, ft->nparams, "");
   L->sp -= ft->nparams;
   if (ft->nresults == 1) {

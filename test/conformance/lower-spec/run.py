@@ -666,7 +666,17 @@ def main():
                  f'{(" " + " ".join(o.meldc_args)) if o.meldc_args else ""}, linked with a '
                  f'generated C driver and run (`test/conformance/lower-spec/run.py`, ctest '
                  f'`lower-spec`). Checks: modules (lowered and instantiated), `assert_return`, '
-                 f'`assert_trap`, `assert_exhaustion`, `assert_uninstantiable`, `action`.', '',
+                 f'`assert_trap`, `assert_exhaustion`, `assert_uninstantiable`, `action`; '
+                 f'`assert_invalid`/`assert_malformed`/`assert_unlinkable` test a validator or a '
+                 f'linker and are not counted. Results are compared bit for bit (`nan:canonical` '
+                 f'and `nan:arithmetic` by the spec\'s rules); a trap must carry the code of its '
+                 f'message. Runner settings: `--table-reserve={TABLE_RESERVE}` (table_grow.wast '
+                 f'grows a table without a maximum to 803 entries); a module refused because a '
+                 f'memory grows without a maximum is lowered after `-passes={GROW_RETRY}`; '
+                 f'`spectest` and `register`ed modules are linked through `--import-map`; files '
+                 f'wabt 1.0.32 cannot parse get a copy with the table index of `table.get/set/'
+                 f'size/grow/fill` written out and the atypical folded `if` condition nested '
+                 f'(same meaning, same lines). The stack limit is 4 MiB below `main`\'s frame.', '',
                  f'Total: **{total_p} passed, {total_f} failed, {total_x} expected failures** '
                  f'over {len(done)} files.', '', '| file | passed | failed | expected failures |',
                  '|---|---:|---:|---:|']
