@@ -22,8 +22,9 @@
  * Bounds: the memory physically has R pages, so an access between the current size and R would
  * no longer trap.  For every memory that can grow (R above its initial size) the pass therefore
  * puts a check before each load, store, atomic access and bulk operation on it (plain wasm, in
- * i64: `unreachable` when the access ends beyond the page counter times 64 KiB and starts below
- * R times 64 KiB, i.e. touches the part of the reservation not grown yet).  The parameter `unchecked` leaves them out, for programs
+ * i64: when the access ends beyond the page counter times 64 KiB and starts below R times 64 KiB,
+ * i.e. touches the part of the reservation not grown yet, a load at 0xffffffff traps -- out of
+ * bounds, the trap the original gives).  The parameter `unchecked` leaves them out, for programs
  * known not to access memory out of bounds; then that difference is observable.
  *
  * Guarantees afterwards: every memory is static (min = max, no memory.grow left), and the
@@ -403,7 +404,16 @@ static void emit_check(Checker *c, uint32_t mem, uint32_t addr, uint32_t len, ui
   emit(c, MELD_OP_I32And);
   MeldInstr *in = emit(c, MELD_OP_If);
   if (in) in->btkind = MELD_BT_EMPTY;
-  emit(c, MELD_OP_Unreachable);
+  /* The trap the original gives, out of bounds: a 4-byte load at 0xffffffff, beyond any 32-bit
+   * memory (not `unreachable`, whose trap a runtime reports differently). */
+  MeldInstr *k = emit(c, MELD_OP_I32Const);
+  if (k) k->i32 = -1;
+  MeldInstr *ld = emit(c, MELD_OP_I32Load);
+  if (ld) {
+    ld->x = mem;
+    ld->align = 2;
+  }
+  emit(c, MELD_OP_Drop);
   emit(c, MELD_OP_End);
 }
 

@@ -133,7 +133,12 @@ static void emit_check(Rebase *r, uint32_t addr, uint32_t len, uint64_t extra, u
   emit(r, MELD_OP_I64GtU);
   MeldInstr *in = emit(r, MELD_OP_If);
   if (in) in->btkind = MELD_BT_EMPTY;
-  emit(r, MELD_OP_Unreachable);
+  /* The trap the original gives, out of bounds: a 4-byte load at 0xffffffff, beyond any 32-bit
+   * memory (not `unreachable`, whose trap a runtime reports differently). */
+  emit_i32(r, UINT32_MAX);
+  MeldInstr *ld = emit(r, MELD_OP_I32Load);
+  if (ld) ld->align = 2;
+  emit(r, MELD_OP_Drop);
   emit(r, MELD_OP_End);
 }
 

@@ -29,7 +29,9 @@
 ;; CHECK-NEXT:    i64.lt_u
 ;; CHECK-NEXT:    i32.and
 ;; CHECK-NEXT:    if
-;; CHECK-NEXT:      unreachable
+;; CHECK-NEXT:      i32.const -1
+;; CHECK-NEXT:      i32.load
+;; CHECK-NEXT:      drop
 ;; CHECK-NEXT:    end
 ;; CHECK-NEXT:    local.get 1
 ;; CHECK-NEXT:    i32.load offset=8

@@ -22,7 +22,9 @@
 ;; CHECKS-NEXT: i64.const 65536
 ;; CHECKS-NEXT: i64.gt_u
 ;; CHECKS-NEXT: if
-;; CHECKS-NEXT: unreachable
+;; CHECKS-NEXT: i32.const -1
+;; CHECKS-NEXT: i32.load
+;; CHECKS-NEXT: drop
 ;; CHECKS-NEXT: end
 ;; CHECKS-NEXT: local.get [[A]]
 ;; CHECKS-NEXT: local.get [[E]]
