@@ -90,8 +90,11 @@ typedef struct MeldLowerOptions {
 /* The defaults above, with the given prefix. */
 void meld_lower_options_init(MeldLowerOptions *o, const char *prefix);
 
-/* Was meldc built with LLVM (can it lower at all)? */
+/* Can this meldc lower: was it built with LLVM, and does its backend module
+ * (libmeldc-lower.so, loaded on first use: lib/Support/LowerPlugin.c) load?  When it cannot,
+ * meld_lower_unavailable_reason says why (NULL when it can). */
 bool meld_lower_available(void);
+const char *meld_lower_unavailable_reason(void);
 
 /* Lowers `m` (already verified).  `file` names it in diagnostics.  Appends the object, assembly
  * or IR to `out` and, when `header` is non-NULL, the C header to `header` (its include guard is

@@ -105,9 +105,16 @@ bool meld_lower_parse_import_map(MeldContext *ctx, MeldArena *arena, const char 
 }
 
 #if !MELDC_HAVE_LLVM
+/* In the library: with LLVM, lib/Support/LowerPlugin.c loads the backend (this file and the
+ * emit_*.c files built as libmeldc-lower.so) when lowering runs; without LLVM: */
+#if !MELDC_LOWER_LOADER
 
 bool meld_lower_available(void) {
   return false;
+}
+
+const char *meld_lower_unavailable_reason(void) {
+  return "this meldc was built without LLVM 19 (install llvm-19-dev and reconfigure)";
 }
 
 bool meld_lower_module(MeldContext *ctx, const MeldModule *m, const MeldLowerOptions *o,
@@ -118,6 +125,7 @@ bool meld_lower_module(MeldContext *ctx, const MeldModule *m, const MeldLowerOpt
   return false;
 }
 
+#endif
 #else
 
 #include <llvm-c/Analysis.h>

@@ -243,10 +243,8 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
       else if (strcmp(v, "component") == 0) o->emit = MELD_EMIT_COMPONENT;
       else if (strcmp(v, "obj") == 0 || strcmp(v, "asm") == 0 || strcmp(v, "llvm") == 0) {
         if (!meld_lower_available()) {
-          meld_error(ctx, NULL, MELD_NO_OFFSET,
-                     "--emit=%s needs the LLVM backend, and this meldc was built without LLVM 19 "
-                     "(install llvm-19-dev and reconfigure)",
-                     v);
+          meld_error(ctx, NULL, MELD_NO_OFFSET, "--emit=%s needs the LLVM backend: %s", v,
+                     meld_lower_unavailable_reason());
           return false;
         }
         o->lower = true;
