@@ -110,6 +110,8 @@ typedef struct LowerCtx {
   /* symbols given out so far (C names), to refuse collisions */
   LSymbol *symbols;
   uint32_t nsymbols, capsymbols;
+  /* the C symbol of each export (by export index; NULL for tables), for the header */
+  const char **export_syms;
   /* what the bodies do, found before lowering them */
   bool *mem_grows;   /* per memory: some memory.grow */
   bool *table_grows; /* per table: some table.grow */

@@ -121,7 +121,10 @@ bool lower_write_header(LowerCtx *L, MeldBuf *b) {
     tmp.len = 0;
     symbol(&tmp, P, "_", ex->name);
     meld_buf_byte(&tmp, 0);
-    const char *sym = tmp.oom ? "" : (const char *)tmp.data;
+    /* The symbol the object gave it (P_export_<name> beside one of the object's own). */
+    const char *sym = L->export_syms && L->export_syms[i] ? L->export_syms[i]
+                      : tmp.oom                           ? ""
+                                                          : (const char *)tmp.data;
     /* the export's own name, escaped so that it cannot end the comment */
     meld_buf_cstr(b, "/* export \"");
     for (uint32_t k = 0; k < ex->name.len; k++) {

@@ -623,11 +623,39 @@ static bool build_init(LowerCtx *L) {
   return true;
 }
 
-static bool build_export_wrapper(LowerCtx *L, const MeldExport *ex) {
+/* Is `sym` one of the object's own symbols (P_init, P_trap, P_stack_limit, P_memory<i>,
+ * P_memory<i>_pages) that is already given out? */
+static bool runtime_symbol_taken(LowerCtx *L, const char *sym) {
+  size_t pl = strlen(L->opt->prefix);
+  if (strncmp(sym, L->opt->prefix, pl) != 0 || sym[pl] != '_') return false;
+  const char *rest = sym + pl + 1;
+  bool runtime = !strcmp(rest, "init") || !strcmp(rest, "trap") || !strcmp(rest, "stack_limit");
+  if (!runtime && !strncmp(rest, "memory", 6)) {
+    const char *d = rest + 6;
+    while (*d >= '0' && *d <= '9') d++;
+    runtime = d > rest + 6 && (!*d || !strcmp(d, "_pages"));
+  }
+  if (!runtime) return false;
+  MeldStr name = meld_str(sym);
+  for (uint32_t i = 0; i < L->nsymbols; i++)
+    if (meld_str_eq(L->symbols[i].name, name)) return true;
+  return false;
+}
+
+/* An export's C symbol: P_<name>, or P_export_<name> when that is one of the object's own
+ * (an export named "init" gives P_export_init, next to P_init). */
+static const char *export_symbol(LowerCtx *L, const MeldExport *ex) {
+  const char *sym = c_symbol(L, "_", ex->name);
+  if (sym && runtime_symbol_taken(L, sym)) sym = c_symbol(L, "_export_", ex->name);
+  return sym;
+}
+
+static bool build_export_wrapper(LowerCtx *L, uint32_t index, const MeldExport *ex) {
   const MeldModule *m = L->m;
   uint32_t t = m->funcs[ex->index].type;
   const MeldFuncType *ft = &m->types[t];
-  const char *sym = c_symbol(L, "_", ex->name);
+  const char *sym = export_symbol(L, ex);
+  L->export_syms[index] = sym;
   if (!sym || !lower_claim_symbol(L, sym, export_what(L, ex), ex->at)) return false;
   LLVMTypeRef cty = c_fn_type(L, ft);
   if (!cty) return false;
@@ -653,23 +681,37 @@ static bool build_export_wrapper(LowerCtx *L, const MeldExport *ex) {
 
 static bool build_exports(LowerCtx *L) {
   const MeldModule *m = L->m;
+  L->export_syms = meld_arena_calloc(&L->arena, (size_t)m->nexports + 1, sizeof *L->export_syms);
+  if (!L->export_syms) return lower_fail(L, MELD_NO_OFFSET, "out of memory");
   for (uint32_t i = 0; i < m->nexports; i++) {
     const MeldExport *ex = &m->exports[i];
     if (ex->kind == MELD_EXTERN_FUNC) {
-      if (!build_export_wrapper(L, ex)) return false;
+      if (!build_export_wrapper(L, i, ex)) return false;
       continue;
     }
     if (ex->kind == MELD_EXTERN_TABLE) continue; /* tables stay inside (lowering.md) */
     LLVMValueRef target;
     if (ex->kind == MELD_EXTERN_MEMORY) {
       target = L->mems[ex->index].array;
+      /* A memory exported under its own symbol's name (P_memory0) is that symbol. */
+      const char *own = c_symbol(L, "_", ex->name);
+      if (!own) return false;
+      if (strcmp(own, LLVMGetValueName(target)) == 0) {
+        L->export_syms[i] = own;
+        continue;
+      }
     } else {
-      if (ex->index < m->nimportglobals) continue; /* already an external variable */
+      if (ex->index < m->nimportglobals) {
+        /* already an external variable: the header #defines the export's name to it */
+        L->export_syms[i] = export_symbol(L, ex);
+        if (!L->export_syms[i]) return false;
+        continue;
+      }
       target = L->globals[ex->index];
     }
-    const char *sym = c_symbol(L, "_", ex->name);
+    const char *sym = export_symbol(L, ex);
+    L->export_syms[i] = sym;
     if (!sym) return false;
-    if (ex->kind == MELD_EXTERN_MEMORY && strcmp(sym, LLVMGetValueName(target)) == 0) continue;
     if (!lower_claim_symbol(L, sym, export_what(L, ex), ex->at)) return false;
     LLVMValueRef a = LLVMAddAlias2(L->mod, LLVMGlobalGetValueType(target), 0, target, sym);
     LLVMSetLinkage(a, LLVMExternalLinkage);

@@ -319,7 +319,13 @@ class FileRun:
             return None, 'no module to act on'
         if prefix in self.broken:
             return None, f'module {prefix} unavailable: {self.broken[prefix]}'
+        # The header names each export ("/* export "name" */"); its symbol is P_<name>, or
+        # P_export_<name> when that is one of the object's own (P_init, P_trap, ...).
         sym = f'{prefix}_{sanitise(action["field"])}'
+        for k, v in self.headers[prefix].items():
+            if v[-1] == action['field']:
+                sym = k
+                break
         info = self.headers[prefix].get(sym)
         if info is None:
             return None, f'export "{action["field"]}" has no C symbol {sym} in {prefix}.h'
