@@ -321,8 +321,13 @@ typedef struct Checker {
   uint32_t nnewlocals, capnewlocals;
   uint32_t firstnew;
   uint32_t temps[5][3]; /* by operand type, by operand position */
+  uint32_t *checks;     /* check helpers, by memory * CHECK_KINDS + kind (MELD_NONE: not yet) */
   bool oom;
 } Checker;
+
+/* The check helpers: one per memory and access width (1, 2, 4, 8, 16 bytes), and one for a
+ * (start, length) range. */
+enum { CHECK_KINDS = 6, CHECK_RANGE = 5 };
 
 static MeldInstr *emit(Checker *c, MeldOpcode op) {
   MeldInstr *in = MELD_PUSH(c->scratch, c->out, c->nout, c->capout);
@@ -365,56 +370,96 @@ static uint32_t temp(Checker *c, char t, int pos) {
   return c->temps[s][pos];
 }
 
-static void emit_i64(Checker *c, uint64_t v) {
-  MeldInstr *k = emit(c, MELD_OP_I64Const);
-  if (k) k->i64 = (int64_t)v;
+
+static void put(MeldInstr *c, uint32_t *n, MeldOpcode op, uint64_t imm) {
+  memset(&c[*n], 0, sizeof c[*n]);
+  c[*n].op = (uint16_t)op;
+  if (op == MELD_OP_I64Const) c[*n].i64 = (int64_t)imm;
+  else if (op == MELD_OP_I32Const) c[*n].i32 = (int32_t)(uint32_t)imm;
+  else c[*n].x = (uint32_t)imm;
+  ++*n;
 }
 
-/* Traps when the access [addr + offset, addr + offset + width) -- or, with local `len` (not
- * MELD_NONE), [addr, addr + len) -- touches the part of the reservation not grown yet,
- * [current size, R) in bytes: its end is beyond the current size and its start below R.  (An
- * access beyond R traps by itself; beyond R is also where arena-realloc may put its arena, which
- * the program reads when the host passes it pointers there.)  In i64, so nothing wraps. */
-static void emit_check(Checker *c, uint32_t mem, uint32_t addr, uint32_t len, uint64_t offset,
-                       uint64_t width) {
-  emit_x(c, MELD_OP_LocalGet, addr);
-  emit(c, MELD_OP_I64ExtendI32U);
-  if (len != MELD_NONE) {
-    emit_x(c, MELD_OP_LocalGet, len);
-    emit(c, MELD_OP_I64ExtendI32U);
-    emit(c, MELD_OP_I64Add);
+/* The helper (i32 a, i32 b) -> i32 that checks an access of memory `mem` and returns a: for a
+ * width w, the access [a + b, a + b + w) (b: the static offset); for CHECK_RANGE, [a, a + b).
+ * It traps when the access touches the part of the reservation not grown yet, [current size,
+ * R) in bytes: its end is beyond the current size and its start below R.  (An access beyond R
+ * traps by itself; beyond R is also where arena-realloc may put its arena, which the program
+ * reads when the host passes it pointers there.)  The trap is the one the original gives, out of
+ * bounds: a 4-byte load at 0xffffffff, beyond any 32-bit memory.  In i64, so nothing wraps. */
+static uint32_t check_helper(Checker *c, uint32_t mem, uint32_t kind) {
+  uint32_t *slot = &c->checks[mem * CHECK_KINDS + kind];
+  if (*slot != MELD_NONE) return *slot;
+  MeldUnit *u = c->u;
+  MeldModule *m = u->module;
+  static const MeldValType p[2] = {MELD_I32, MELD_I32}, r[1] = {MELD_I32};
+  static const uint32_t widths[CHECK_KINDS - 1] = {1, 2, 4, 8, 16};
+  uint32_t type = meld_module_intern_type(m, &u->arena, p, 2, r, 1);
+  enum { N = 32 };
+  MeldInstr *code = meld_arena_calloc(&u->arena, N, sizeof *code);
+  MeldLocalGroup *locals = meld_arena_alloc(&u->arena, sizeof *locals);
+  MeldFunc *f = type == MELD_NONE ? NULL : MELD_PUSH(&u->arena, m->funcs, m->nfuncs, m->capfuncs);
+  if (!code || !locals || !f) {
+    c->oom = true;
+    return 0;
   }
-  if (offset + width) {
-    emit_i64(c, offset + width);
-    emit(c, MELD_OP_I64Add);
+  uint32_t n = 0;
+  put(code, &n, MELD_OP_LocalGet, 0);
+  put(code, &n, MELD_OP_I64ExtendI32U, 0);
+  if (kind != CHECK_RANGE) {
+    put(code, &n, MELD_OP_LocalGet, 1);
+    put(code, &n, MELD_OP_I64ExtendI32U, 0);
+    put(code, &n, MELD_OP_I64Add, 0);
   }
-  emit_x(c, MELD_OP_GlobalGet, c->r[mem].global);
-  emit(c, MELD_OP_I64ExtendI32U);
-  emit_i64(c, 16);
-  emit(c, MELD_OP_I64Shl);
-  emit(c, MELD_OP_I64GtU);
-  emit_x(c, MELD_OP_LocalGet, addr);
-  emit(c, MELD_OP_I64ExtendI32U);
-  if (offset) {
-    emit_i64(c, offset);
-    emit(c, MELD_OP_I64Add);
+  put(code, &n, MELD_OP_LocalTee, 2); /* the start */
+  if (kind != CHECK_RANGE) {
+    put(code, &n, MELD_OP_I64Const, widths[kind]);
+  } else {
+    put(code, &n, MELD_OP_LocalGet, 1);
+    put(code, &n, MELD_OP_I64ExtendI32U, 0);
   }
-  emit_i64(c, (uint64_t)c->r[mem].pages * 65536u);
-  emit(c, MELD_OP_I64LtU);
-  emit(c, MELD_OP_I32And);
-  MeldInstr *in = emit(c, MELD_OP_If);
-  if (in) in->btkind = MELD_BT_EMPTY;
-  /* The trap the original gives, out of bounds: a 4-byte load at 0xffffffff, beyond any 32-bit
-   * memory (not `unreachable`, whose trap a runtime reports differently). */
-  MeldInstr *k = emit(c, MELD_OP_I32Const);
-  if (k) k->i32 = -1;
-  MeldInstr *ld = emit(c, MELD_OP_I32Load);
-  if (ld) {
-    ld->x = mem;
-    ld->align = 2;
-  }
-  emit(c, MELD_OP_Drop);
-  emit(c, MELD_OP_End);
+  put(code, &n, MELD_OP_I64Add, 0); /* the end */
+  put(code, &n, MELD_OP_GlobalGet, c->r[mem].global);
+  put(code, &n, MELD_OP_I64ExtendI32U, 0);
+  put(code, &n, MELD_OP_I64Const, 16);
+  put(code, &n, MELD_OP_I64Shl, 0);
+  put(code, &n, MELD_OP_I64GtU, 0);
+  put(code, &n, MELD_OP_LocalGet, 2);
+  put(code, &n, MELD_OP_I64Const, (uint64_t)c->r[mem].pages * 65536u);
+  put(code, &n, MELD_OP_I64LtU, 0);
+  put(code, &n, MELD_OP_I32And, 0);
+  put(code, &n, MELD_OP_If, 0); /* empty block type */
+  put(code, &n, MELD_OP_I32Const, UINT32_MAX);
+  put(code, &n, MELD_OP_I32Load, mem);
+  code[n - 1].align = 2;
+  put(code, &n, MELD_OP_Drop, 0);
+  put(code, &n, MELD_OP_End, 0);
+  put(code, &n, MELD_OP_LocalGet, 0);
+  put(code, &n, MELD_OP_End, 0);
+  *locals = (MeldLocalGroup){1, MELD_I64};
+  memset(f, 0, sizeof *f);
+  f->type = type;
+  f->import = MELD_NONE;
+  f->origin = m->memories[mem].origin;
+  f->codeoffset = MELD_NO_OFFSET;
+  f->at = MELD_NO_OFFSET;
+  f->localgroups = locals;
+  f->nlocalgroups = 1;
+  f->nlocals = 1;
+  f->instrs = code;
+  f->ninstrs = n;
+  f->capinstrs = N;
+  f->decoded = true;
+  *slot = m->nfuncs - 1;
+  char name[64];
+  if (kind == CHECK_RANGE) snprintf(name, sizeof name, "grow-to-bump.check-range.%u", mem);
+  else snprintf(name, sizeof name, "grow-to-bump.check%u.%u", widths[kind], mem);
+  add_name(u, &m->names.funcs, *slot, name);
+  return *slot;
+}
+
+static uint32_t width_kind(uint32_t width) {
+  return width <= 1 ? 0 : width == 2 ? 1 : width == 4 ? 2 : width == 8 ? 3 : 4;
 }
 
 /* Does the instruction access a memory that gets checks? */
@@ -432,8 +477,8 @@ static bool needs_check(const bool *grows, const MeldInstr *in) {
   }
 }
 
-/* Appends the instruction with its check before it: the operands are set aside in temporaries
- * (the address is the first), checked, and pushed back. */
+/* Appends the instruction with its check before it: a call of the memory's check helper, which
+ * takes the address and gives it back (the other operands wait in temporaries). */
 static void emit_checked(Checker *c, const MeldInstr *in) {
   const MeldOpInfo *info = &meld_op_info[in->op];
   if (info->imm == MELD_IMM_MEMARG || info->imm == MELD_IMM_MEMARG_LANE) {
@@ -441,22 +486,25 @@ static void emit_checked(Checker *c, const MeldInstr *in) {
     int np = 0;
     while (sig[np] && sig[np] != ':') np++;
     for (int k = np - 1; k >= 1; k--) emit_x(c, MELD_OP_LocalSet, temp(c, sig[k], k));
-    uint32_t a = temp(c, 'i', 0);
-    emit_x(c, MELD_OP_LocalSet, a);
-    emit_check(c, in->x, a, MELD_NONE, in->offset, info->width);
-    emit_x(c, MELD_OP_LocalGet, a);
-    for (int k = 1; k < np; k++) emit_x(c, MELD_OP_LocalGet, temp(c, sig[k], k));
+    MeldInstr *k = emit(c, MELD_OP_I32Const);
+    if (k) k->i32 = (int32_t)(uint32_t)in->offset; /* a valid offset fits in 32 bits */
+    emit_x(c, MELD_OP_Call, check_helper(c, in->x, width_kind(info->width)));
+    for (int j = 1; j < np; j++) emit_x(c, MELD_OP_LocalGet, temp(c, sig[j], j));
   } else {
     /* memory.fill (d, v, n), memory.init (d, s, n), memory.copy (d, s, n). */
-    uint32_t d = temp(c, 'i', 0), sv = temp(c, 'i', 1), n = temp(c, 'i', 2);
+    uint32_t sv = temp(c, 'i', 1), n = temp(c, 'i', 2);
+    uint32_t dmem = in->op == MELD_OP_MemoryInit ? in->y : in->x;
     emit_x(c, MELD_OP_LocalSet, n);
     emit_x(c, MELD_OP_LocalSet, sv);
-    emit_x(c, MELD_OP_LocalSet, d);
-    uint32_t dmem = in->op == MELD_OP_MemoryInit ? in->y : in->x;
-    if (c->grows[dmem]) emit_check(c, dmem, d, n, 0, 0);
-    if (in->op == MELD_OP_MemoryCopy && c->grows[in->y]) emit_check(c, in->y, sv, n, 0, 0);
-    emit_x(c, MELD_OP_LocalGet, d);
+    if (c->grows[dmem]) {
+      emit_x(c, MELD_OP_LocalGet, n);
+      emit_x(c, MELD_OP_Call, check_helper(c, dmem, CHECK_RANGE));
+    }
     emit_x(c, MELD_OP_LocalGet, sv);
+    if (in->op == MELD_OP_MemoryCopy && c->grows[in->y]) {
+      emit_x(c, MELD_OP_LocalGet, n);
+      emit_x(c, MELD_OP_Call, check_helper(c, in->y, CHECK_RANGE));
+    }
     emit_x(c, MELD_OP_LocalGet, n);
   }
   MeldInstr *o = emit(c, (MeldOpcode)in->op);
@@ -477,8 +525,11 @@ static bool add_checks(Checker *c, uint32_t fidx) {
   c->nnewlocals = c->capnewlocals = 0;
   c->firstnew = m->types[f->type].nparams + f->nlocals;
   memset(c->temps, 0xff, sizeof c->temps);
-  for (uint32_t k = 0; k < f->ninstrs; k++) {
-    const MeldInstr *in = &f->instrs[k];
+  /* Helpers added while emitting may move m->funcs: keep the body, look f up again after. */
+  const MeldInstr *ins = f->instrs;
+  uint32_t nins = f->ninstrs;
+  for (uint32_t k = 0; k < nins; k++) {
+    const MeldInstr *in = &ins[k];
     if (needs_check(c->grows, in)) {
       emit_checked(c, in);
     } else {
@@ -486,6 +537,7 @@ static bool add_checks(Checker *c, uint32_t fidx) {
       if (o) *o = *in;
     }
   }
+  f = &m->funcs[fidx];
   bool ok = !c->oom;
   if (ok && (uint64_t)f->nlocals + c->nnewlocals > MELD_MAX_LOCALS) {
     meld_error(c->u->ctx, m->file, MELD_NO_OFFSET,
@@ -540,6 +592,7 @@ static bool rewrite_bodies(MeldUnit *u, const Reserve *r, uint32_t nfuncs, Check
     }
     /* The checks go in first: they see the original memory instructions. */
     if (c && !add_checks(c, i)) return false;
+    f = &m->funcs[i]; /* check helpers may have moved the array */
     for (uint32_t k = 0; k < f->ninstrs; k++) {
       MeldInstr *in = &f->instrs[k];
       if (!is_size_or_grow(in)) continue;
@@ -598,7 +651,10 @@ bool meld_pass_grow_to_bump(MeldUnit *u, const MeldPassParams *params) {
     r[k].helper = add_helper(u, k, r[k].global, r[k].pages, trap);
     if (r[k].helper == MELD_NONE) goto oom;
   }
-  Checker checker = {u, r, grows, &scratch, NULL, 0, 0, NULL, 0, 0, 0, {{0}}, false};
+  uint32_t *checks = meld_arena_alloc(&scratch, (size_t)m->nmemories * CHECK_KINDS * sizeof *checks);
+  if (!checks) goto oom;
+  memset(checks, 0xff, (size_t)m->nmemories * CHECK_KINDS * sizeof *checks);
+  Checker checker = {u, r, grows, &scratch, NULL, 0, 0, NULL, 0, 0, 0, {{0}}, checks, false};
   if (!rewrite_bodies(u, r, nfuncs, any_grows ? &checker : NULL)) goto done;
 
   for (uint32_t k = 0; k < m->nmemories; k++) {
