@@ -34,6 +34,7 @@
  * is its size) and is not checked: it may read and write up to R (docs/grow-to-bump.md).
  * Bodies without memory.size/grow, and without accesses to a memory that can grow, stay raw.
  */
+#include "Passes/BodyRewrite.h"
 #include "Passes/PassRegistry.h"
 
 #include <stdio.h>
@@ -315,14 +316,8 @@ typedef struct Checker {
   const Reserve *r;
   const bool *grows; /* by memory: R above the initial size (accesses get checks) */
   MeldArena *scratch;
-  MeldInstr *out;
-  uint32_t nout, capout;
-  MeldValType *newlocals;
-  uint32_t nnewlocals, capnewlocals;
-  uint32_t firstnew;
-  uint32_t temps[5][3]; /* by operand type, by operand position */
-  uint32_t *checks;     /* check helpers, by memory * CHECK_KINDS + kind (MELD_NONE: not yet) */
-  bool oom;
+  MeldRewrite w;    /* the body being rewritten */
+  uint32_t *checks; /* check helpers, by memory * CHECK_KINDS + kind (MELD_NONE: not yet) */
 } Checker;
 
 /* The check helpers: one per memory and access width (1, 2, 4, 8, 16 bytes), and one for a
@@ -330,46 +325,16 @@ typedef struct Checker {
 enum { CHECK_KINDS = 6, CHECK_RANGE = 5 };
 
 static MeldInstr *emit(Checker *c, MeldOpcode op) {
-  MeldInstr *in = MELD_PUSH(c->scratch, c->out, c->nout, c->capout);
-  if (!in) {
-    c->oom = true;
-    return NULL;
-  }
-  memset(in, 0, sizeof *in);
-  in->op = (uint16_t)op;
-  return in;
+  return meld_rewrite_emit(&c->w, op);
 }
 
 static void emit_x(Checker *c, MeldOpcode op, uint32_t x) {
-  MeldInstr *in = emit(c, op);
-  if (in) in->x = x;
-}
-
-static int type_slot(char t) {
-  switch (t) {
-  case 'i': return 0;
-  case 'I': return 1;
-  case 'f': return 2;
-  case 'F': return 3;
-  default: return 4;
-  }
+  meld_rewrite_emit_x(&c->w, op, x);
 }
 
 static uint32_t temp(Checker *c, char t, int pos) {
-  static const MeldValType types[5] = {MELD_I32, MELD_I64, MELD_F32, MELD_F64, MELD_V128};
-  int s = type_slot(t);
-  if (c->temps[s][pos] == MELD_NONE) {
-    MeldValType *nt = MELD_PUSH(c->scratch, c->newlocals, c->nnewlocals, c->capnewlocals);
-    if (!nt) {
-      c->oom = true;
-      return 0;
-    }
-    *nt = types[s];
-    c->temps[s][pos] = c->firstnew + c->nnewlocals - 1;
-  }
-  return c->temps[s][pos];
+  return meld_rewrite_temp(&c->w, t, pos);
 }
-
 
 static void put(MeldInstr *c, uint32_t *n, MeldOpcode op, uint64_t imm) {
   memset(&c[*n], 0, sizeof c[*n]);
@@ -400,7 +365,7 @@ static uint32_t check_helper(Checker *c, uint32_t mem, uint32_t kind) {
   MeldLocalGroup *locals = meld_arena_alloc(&u->arena, sizeof *locals);
   MeldFunc *f = type == MELD_NONE ? NULL : MELD_PUSH(&u->arena, m->funcs, m->nfuncs, m->capfuncs);
   if (!code || !locals || !f) {
-    c->oom = true;
+    c->w.oom = true;
     return 0;
   }
   uint32_t n = 0;
@@ -518,56 +483,15 @@ static bool add_checks(Checker *c, uint32_t fidx) {
   bool any = false;
   for (uint32_t k = 0; k < f->ninstrs && !any; k++) any = needs_check(c->grows, &f->instrs[k]);
   if (!any) return true;
-  MeldArenaMark mk = meld_arena_mark(c->scratch);
-  c->out = NULL;
-  c->nout = c->capout = 0;
-  c->newlocals = NULL;
-  c->nnewlocals = c->capnewlocals = 0;
-  c->firstnew = m->types[f->type].nparams + f->nlocals;
-  memset(c->temps, 0xff, sizeof c->temps);
-  /* Helpers added while emitting may move m->funcs: keep the body, look f up again after. */
+  meld_rewrite_begin(&c->w, c->scratch, m, f);
+  /* Helpers added while emitting may move m->funcs: keep the body, not f. */
   const MeldInstr *ins = f->instrs;
   uint32_t nins = f->ninstrs;
   for (uint32_t k = 0; k < nins; k++) {
-    const MeldInstr *in = &ins[k];
-    if (needs_check(c->grows, in)) {
-      emit_checked(c, in);
-    } else {
-      MeldInstr *o = emit(c, (MeldOpcode)in->op);
-      if (o) *o = *in;
-    }
+    if (needs_check(c->grows, &ins[k])) emit_checked(c, &ins[k]);
+    else meld_rewrite_copy(&c->w, &ins[k]);
   }
-  f = &m->funcs[fidx];
-  bool ok = !c->oom;
-  if (ok && (uint64_t)f->nlocals + c->nnewlocals > MELD_MAX_LOCALS) {
-    meld_error(c->u->ctx, m->file, MELD_NO_OFFSET,
-               "grow-to-bump: function %u would need more than %u locals for its bounds checks "
-               "(the parameter 'unchecked' leaves them out)",
-               fidx, MELD_MAX_LOCALS);
-    meld_arena_release(c->scratch, mk);
-    return false;
-  }
-  MeldInstr *code = ok ? meld_arena_memdup(&c->u->arena, c->out, (size_t)c->nout * sizeof *code)
-                       : NULL;
-  MeldLocalGroup *groups =
-      ok ? meld_arena_alloc(&c->u->arena,
-                            ((size_t)f->nlocalgroups + c->nnewlocals + 1) * sizeof *groups)
-         : NULL;
-  if (!code || !groups) {
-    meld_arena_release(c->scratch, mk);
-    meld_error(c->u->ctx, m->file, MELD_NO_OFFSET, "out of memory in grow-to-bump");
-    return false;
-  }
-  memcpy(groups, f->localgroups, (size_t)f->nlocalgroups * sizeof *groups);
-  uint32_t ng = f->nlocalgroups;
-  for (uint32_t i = 0; i < c->nnewlocals; i++) groups[ng++] = (MeldLocalGroup){1, c->newlocals[i]};
-  f->localgroups = groups;
-  f->nlocalgroups = ng;
-  f->nlocals += c->nnewlocals;
-  f->instrs = code;
-  f->ninstrs = f->capinstrs = c->nout;
-  meld_arena_release(c->scratch, mk);
-  return true;
+  return meld_rewrite_finish(&c->w, c->u, fidx, "grow-to-bump");
 }
 
 /* memory.size -> global.get, memory.grow -> call: one instruction for one; then, with `c`,
@@ -654,7 +578,7 @@ bool meld_pass_grow_to_bump(MeldUnit *u, const MeldPassParams *params) {
   uint32_t *checks = meld_arena_alloc(&scratch, (size_t)m->nmemories * CHECK_KINDS * sizeof *checks);
   if (!checks) goto oom;
   memset(checks, 0xff, (size_t)m->nmemories * CHECK_KINDS * sizeof *checks);
-  Checker checker = {u, r, grows, &scratch, NULL, 0, 0, NULL, 0, 0, 0, {{0}}, checks, false};
+  Checker checker = {.u = u, .r = r, .grows = grows, .scratch = &scratch, .checks = checks};
   if (!rewrite_bodies(u, r, nfuncs, any_grows ? &checker : NULL)) goto done;
 
   for (uint32_t k = 0; k < m->nmemories; k++) {

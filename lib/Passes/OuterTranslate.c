@@ -361,11 +361,17 @@ static void name_of(char *buf, size_t size, const char *what, MeldStr s) {
   snprintf(buf, size, "rebase.%s.%.*s", what, (int)s.len, s.ptr);
 }
 
-/* Points every function export of `from` at `to`. */
-static void reexport(MeldModule *m, uint32_t from, uint32_t to) {
-  for (uint32_t i = 0; i < m->nexports; i++)
-    if (m->exports[i].kind == MELD_EXTERN_FUNC && m->exports[i].index == from)
-      m->exports[i].index = to;
+/* Points the Canonical ABI exports of `from` (cabi_realloc, cabi_post_...) at `to`; an export
+ * that is one of the program's own functions, which the host calls by its name, keeps it. */
+static void reexport(const MeldFusion *fu, MeldModule *m, uint32_t from, uint32_t to) {
+  for (uint32_t i = 0; i < m->nexports; i++) {
+    MeldExport *e = &m->exports[i];
+    if (e->kind != MELD_EXTERN_FUNC || e->index != from) continue;
+    bool program = false;
+    for (uint32_t j = 0; j < fu->nexports && !program; j++)
+      program = meld_str_eq(fu->exports[j].name, e->name);
+    if (!program) e->index = to;
+  }
 }
 
 static bool finish(Translate *x, Tr *t, MeldGen *g, uint32_t idx) {
@@ -398,7 +404,7 @@ static uint32_t wrap_realloc(Translate *x, uint32_t realloc, uint32_t mem) {
   Cache *c = MELD_PUSH(x->scratch, x->reallocs, x->nreallocs, x->capreallocs);
   if (!c) return MELD_NONE;
   *c = (Cache){realloc, idx, NULL};
-  reexport(x->m, realloc, idx);
+  reexport(x->u->fusion, x->m, realloc, idx);
   return idx;
 }
 
@@ -474,7 +480,7 @@ static bool translate_export(Translate *x, MeldHostExport *he) {
     Cache *c = MELD_PUSH(x->scratch, x->posts, x->nposts, x->capposts);
     if (!c) return oom(x);
     *c = (Cache){post, pidx, he->sig};
-    reexport(x->m, post, pidx);
+    reexport(x->u->fusion, x->m, post, pidx);
     he->lift.post_return = pidx;
   }
   return true;
@@ -521,14 +527,10 @@ static bool translate_import(Translate *x, MeldHostImport *hi) {
   return true;
 }
 
-static bool carries(const MeldFuncSig *sig, MeldAbiContext cx) {
-  if (!sig) return false;
-  for (uint32_t i = 0; i < sig->nparams; i++)
-    if (meld_abi_needs_memory(sig->params[i])) return true;
-  if (sig->result && meld_abi_needs_memory(sig->result)) return true;
-  MeldCoreSig cs;
-  meld_abi_core_sig(sig, cx, &cs);
-  return cs.params_spilled || cs.result_spilled;
+bool meld_rebase_outer_pointers(const MeldFuncSig *sig, MeldAbiContext cx) {
+  bool memory = false, realloc = false;
+  if (sig) meld_abi_host_needs(sig, cx, &memory, &realloc);
+  return memory;
 }
 
 bool meld_rebase_translate_outer(MeldUnit *u, const uint64_t *base, MeldArena *scratch,
@@ -547,7 +549,7 @@ bool meld_rebase_translate_outer(MeldUnit *u, const uint64_t *base, MeldArena *s
   for (uint32_t i = 0; i < fu->nexports; i++) {
     MeldHostExport *he = &fu->exports[i];
     if (he->lift.memory >= m->nmemories || !base[he->lift.memory] ||
-        !carries(he->sig, MELD_CONTEXT_LIFT) || he->target == MELD_NONE)
+        !meld_rebase_outer_pointers(he->sig, MELD_CONTEXT_LIFT) || he->target == MELD_NONE)
       continue;
     if (!translate_export(&x, he)) return false;
     ++*ntranslated;
@@ -559,7 +561,7 @@ bool meld_rebase_translate_outer(MeldUnit *u, const uint64_t *base, MeldArena *s
   for (uint32_t i = 0; i < fu->nimports; i++) {
     MeldHostImport *hi = &fu->imports[i];
     if (hi->lower.memory >= m->nmemories || !base[hi->lower.memory] ||
-        !carries(hi->sig, MELD_CONTEXT_LOWER) || hi->import == MELD_NONE ||
+        !meld_rebase_outer_pointers(hi->sig, MELD_CONTEXT_LOWER) || hi->import == MELD_NONE ||
         hi->import >= nbodies)
       continue;
     if (!translate_import(&x, hi)) return false;

@@ -31,6 +31,7 @@
  * bounds check (plain wasm) before every access; with it, behaviour is identical, traps
  * included.  See docs/rebase.md.
  */
+#include "Passes/BodyRewrite.h"
 #include "Passes/OuterTranslate.h"
 #include "Passes/PassRegistry.h"
 
@@ -53,56 +54,19 @@ typedef struct Rebase {
   MeldArena *scratch;
   Window *win; /* by original memory index */
   bool checks;
-  /* The body being rewritten. */
-  MeldInstr *out;
-  uint32_t nout, capout;
-  uint32_t temps[5][3]; /* by operand type and operand position */
-  MeldValType *newlocals;
-  uint32_t nnewlocals, capnewlocals;
-  uint32_t firstnew; /* index of the first added local */
-  bool oom;
+  MeldRewrite w; /* the body being rewritten */
 } Rebase;
 
-static int type_slot(char c) {
-  switch (c) {
-  case 'i': return 0;
-  case 'I': return 1;
-  case 'f': return 2;
-  case 'F': return 3;
-  default: return 4;
-  }
-}
-
-static const MeldValType slot_type[5] = {MELD_I32, MELD_I64, MELD_F32, MELD_F64, MELD_V128};
-
 static uint32_t temp(Rebase *r, char c, int pos) {
-  int s = type_slot(c);
-  if (r->temps[s][pos] == MELD_NONE) {
-    MeldValType *t = MELD_PUSH(r->scratch, r->newlocals, r->nnewlocals, r->capnewlocals);
-    if (!t) {
-      r->oom = true;
-      return 0;
-    }
-    *t = slot_type[s];
-    r->temps[s][pos] = r->firstnew + r->nnewlocals - 1;
-  }
-  return r->temps[s][pos];
+  return meld_rewrite_temp(&r->w, c, pos);
 }
 
 static MeldInstr *emit(Rebase *r, MeldOpcode op) {
-  MeldInstr *in = MELD_PUSH(r->scratch, r->out, r->nout, r->capout);
-  if (!in) {
-    r->oom = true;
-    return NULL;
-  }
-  memset(in, 0, sizeof *in);
-  in->op = (uint16_t)op;
-  return in;
+  return meld_rewrite_emit(&r->w, op);
 }
 
 static void emit_x(Rebase *r, MeldOpcode op, uint32_t x) {
-  MeldInstr *in = emit(r, op);
-  if (in) in->x = x;
+  meld_rewrite_emit_x(&r->w, op, x);
 }
 
 static void emit_i32(Rebase *r, uint32_t v) {
@@ -152,7 +116,7 @@ static uint64_t win_bytes(const Window *w) {
   return (uint64_t)w->pages * PAGE;
 }
 
-/* Rewrites one memory instruction into r->out. */
+/* Rewrites one memory instruction into the new body. */
 static bool rewrite_instr(Rebase *r, const MeldInstr *in, uint32_t fidx) {
   const MeldOpInfo *info = &meld_op_info[in->op];
   switch (info->imm) {
@@ -265,50 +229,18 @@ static bool rewrite_func(Rebase *r, uint32_t fidx) {
   if (!any) return true;
   if (!meld_func_decode(r->u->ctx, m, f, &r->u->arena)) return false;
 
-  MeldArenaMark mk = meld_arena_mark(r->scratch);
-  r->out = NULL;
-  r->nout = r->capout = 0;
-  r->newlocals = NULL;
-  r->nnewlocals = r->capnewlocals = 0;
-  r->firstnew = m->types[f->type].nparams + f->nlocals;
-  memset(r->temps, 0xff, sizeof r->temps);
+  meld_rewrite_begin(&r->w, r->scratch, m, f);
   bool ok = true;
   for (uint32_t i = 0; i < f->ninstrs && ok; i++) {
     const MeldInstr *src = &f->instrs[i];
-    if (touches_memory(src)) {
-      ok = rewrite_instr(r, src, fidx);
-    } else {
-      MeldInstr *o = emit(r, (MeldOpcode)src->op);
-      if (o) *o = *src;
-    }
+    if (touches_memory(src)) ok = rewrite_instr(r, src, fidx);
+    else meld_rewrite_copy(&r->w, src);
   }
-  if (ok && r->oom) goto oom;
-  if (ok && (uint64_t)f->nlocals + r->nnewlocals > MELD_MAX_LOCALS) {
-    meld_error(r->u->ctx, m->file, MELD_NO_OFFSET,
-               "rebase: function %u would need more than %u locals", fidx, MELD_MAX_LOCALS);
-    ok = false;
+  if (!ok && !r->w.oom) { /* reported */
+    meld_arena_release(r->scratch, r->w.mark);
+    return false;
   }
-  if (ok) {
-    MeldInstr *code = meld_arena_memdup(&r->u->arena, r->out, (size_t)r->nout * sizeof *code);
-    MeldLocalGroup *groups = meld_arena_alloc(
-        &r->u->arena, ((size_t)f->nlocalgroups + r->nnewlocals + 1) * sizeof *groups);
-    if (!code || !groups) goto oom;
-    memcpy(groups, f->localgroups, (size_t)f->nlocalgroups * sizeof *groups);
-    uint32_t ng = f->nlocalgroups;
-    for (uint32_t i = 0; i < r->nnewlocals; i++)
-      groups[ng++] = (MeldLocalGroup){1, r->newlocals[i]};
-    f->localgroups = groups;
-    f->nlocalgroups = ng;
-    f->nlocals += r->nnewlocals;
-    f->instrs = code;
-    f->ninstrs = f->capinstrs = r->nout;
-  }
-  meld_arena_release(r->scratch, mk);
-  return ok;
-oom:
-  meld_arena_release(r->scratch, mk);
-  meld_error(r->u->ctx, m->file, MELD_NO_OFFSET, "out of memory in rebase");
-  return false;
+  return meld_rewrite_finish(&r->w, r->u, fidx, "rebase"); /* reports running out of memory */
 }
 
 /* "memory N", followed by the instance it came from when the module was fused. */
@@ -319,16 +251,6 @@ static void describe(const MeldUnit *u, uint32_t mem, MeldBuf *out) {
     MeldStr p = u->fusion->instances[origin].path;
     meld_buf_printf(out, " (%.*s)", (int)p.len, p.ptr);
   }
-}
-
-static bool carries_pointers(const MeldFuncSig *sig, MeldAbiContext cx) {
-  if (!sig) return false;
-  for (uint32_t i = 0; i < sig->nparams; i++)
-    if (meld_abi_needs_memory(sig->params[i])) return true;
-  if (sig->result && meld_abi_needs_memory(sig->result)) return true;
-  MeldCoreSig cs;
-  meld_abi_core_sig(sig, cx, &cs);
-  return cs.params_spilled || cs.result_spilled;
 }
 
 /* Marks the windows pointers of the outer boundary point into; with several, a plain module is
@@ -347,10 +269,10 @@ static bool find_outer(Rebase *r, MeldBuf *msg) {
   if (u->fusion) {
     const MeldFusion *fu = u->fusion;
     for (uint32_t i = 0; i < fu->nexports; i++)
-      if (carries_pointers(fu->exports[i].sig, MELD_CONTEXT_LIFT))
+      if (meld_rebase_outer_pointers(fu->exports[i].sig, MELD_CONTEXT_LIFT))
         OUTER(fu->exports[i].lift.memory);
     for (uint32_t i = 0; i < fu->nimports; i++)
-      if (carries_pointers(fu->imports[i].sig, MELD_CONTEXT_LOWER))
+      if (meld_rebase_outer_pointers(fu->imports[i].sig, MELD_CONTEXT_LOWER))
         OUTER(fu->imports[i].lower.memory);
   } else {
     for (uint32_t i = 0; i < m->nexports; i++)
