@@ -64,6 +64,31 @@ typedef struct LTable {
   bool funcref;
 } LTable;
 
+/* A bounds check that later accesses may share (emit_memory.c).  An address is read as a sum
+ * of up to LOWER_MAX_TERMS SSA values (each added or subtracted) plus a constant, all modulo
+ * 2^32; accesses whose sums have the same terms differ by constants only.  [B + lo, B + hi) of
+ * a static memory, B the sum of the terms, is known to be in bounds after `cmp`, which compares
+ * `anchor` (the first access's address plus the constant that makes it B + lo) with the
+ * memory's size minus (hi - lo).  While `open`, nothing observable has happened since the
+ * check, so a later access may widen it (anchor's and cmp's constants are rewritten in place). */
+#define LOWER_MAX_TERMS 4
+typedef struct LAddrSum {
+  LLVMValueRef terms[LOWER_MAX_TERMS]; /* sorted by address, then sign */
+  bool neg[LOWER_MAX_TERMS];
+  uint32_t nterms;
+  int64_t c; /* signed 32-bit */
+} LAddrSum;
+
+typedef struct LCheck {
+  LAddrSum sum;           /* sum.c: the constant of the address anchor is made from */
+  LLVMValueRef anchor, cmp;
+  int64_t lo, hi;
+  uint32_t mem;
+  bool open;
+} LCheck;
+
+#define LOWER_MAX_CHECKS 8
+
 typedef struct LSymbol {
   MeldStr name;
   const char *what;
@@ -105,6 +130,7 @@ typedef struct LowerCtx {
   LLVMValueRef trap_fn;     /* P_trap */
   LLVMValueRef stack_limit; /* P_stack_limit, when stack checks are on */
   LLVMValueRef memmove_fn, null_desc; /* made on first use */
+  LLVMValueRef loop_md;                /* !llvm.loop of every back edge, made on first use */
   LLVMValueRef init_fn;
 
   /* symbols given out so far (C names), to refuse collisions */
@@ -130,6 +156,11 @@ typedef struct LowerCtx {
   bool unreachable;    /* the rest of the current frame is dead code */
   uint32_t dead_depth; /* blocks opened inside dead code */
   LLVMBasicBlockRef trap_bbs[MELD_NUM_TRAPS];
+  /* What the current block knows (reset where control flow joins): each local's value since
+   * its last local.get/set (NULL: load it), and the bounds checks done. */
+  LLVMValueRef *local_vals;
+  LCheck checks[LOWER_MAX_CHECKS];
+  uint32_t nchecks, next_check;
 } LowerCtx;
 
 /* ---- Lower.c ---- */
@@ -184,6 +215,12 @@ void lower_table_write_segment(LowerCtx *L, uint32_t t, LLVMValueRef d, uint32_t
 LLVMValueRef lower_elem_refs(LowerCtx *L, uint32_t seg);
 LLVMValueRef lower_elem_len(LowerCtx *L, uint32_t seg);
 LLVMValueRef lower_data_len(LowerCtx *L, uint32_t seg);
+/* After an instruction that is observable or may trap: no bounds check done so far may widen. */
+void lower_checks_close(LowerCtx *L);
+/* At a block that the current one does not dominate: forget the checks and the locals' values. */
+void lower_checks_reset(LowerCtx *L);
+/* Whether `in` neither has an observable effect nor can trap (a load's own trap excepted). */
+bool lower_is_quiet(const MeldInstr *in);
 /* memmove of n (i32) bytes without calling memmove. */
 void lower_memmove(LowerCtx *L, LLVMValueRef d, LLVMValueRef s, LLVMValueRef n);
 /* Memory size in bytes as i64 (constant for a static memory). */

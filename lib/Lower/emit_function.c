@@ -19,6 +19,8 @@
 
 #if MELDC_HAVE_LLVM
 
+#include <llvm-c/DebugInfo.h>
+
 #include <assert.h>
 #include <string.h>
 
@@ -99,13 +101,34 @@ static bool block_type(LowerCtx *L, const MeldInstr *in, const MeldValType **par
   return true;
 }
 
+/* The loop metadata of every back edge: no runtime unrolling.  The module comes from a compiler
+ * that has made its own unrolling choices (clang's wasm32 pipeline unrolls by a runtime count
+ * already); unrolling its loops again by a runtime count multiplies their code and register
+ * pressure for little, and on a microcontroller flash is scarce.  Loops with a known trip count
+ * may still be unrolled. */
+static LLVMValueRef loop_metadata(LowerCtx *L) {
+  if (L->loop_md) return L->loop_md;
+  static const char prop[] = "llvm.loop.unroll.runtime.disable";
+  LLVMMetadataRef self = LLVMTemporaryMDNode(L->llctx, NULL, 0);
+  LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(
+                                      L->llctx,
+                                      (LLVMMetadataRef[]){LLVMMDStringInContext2(
+                                          L->llctx, prop, sizeof prop - 1)},
+                                      1)};
+  LLVMMetadataRef id = LLVMMDNodeInContext2(L->llctx, ops, 2);
+  LLVMMetadataReplaceAllUsesWith(self, id); /* also frees the temporary */
+  L->loop_md = LLVMMetadataAsValue(L->llctx, id);
+  return L->loop_md;
+}
+
 /* Branch to the frame `depth` levels up with the values on top of the stack (not popped). */
 static void branch_to(LowerCtx *L, uint32_t depth) {
   Frame *f = &L->frames[L->nframes - 1 - depth];
   LLVMBasicBlockRef here = LLVMGetInsertBlock(L->b);
   if (f->kind == FRAME_LOOP) {
     add_incoming(f->loop_phis, vals(L, f->nparams), f->nparams, here);
-    LLVMBuildBr(L->b, f->loop_bb);
+    LLVMValueRef br = LLVMBuildBr(L->b, f->loop_bb);
+    LLVMSetMetadata(br, LLVMGetMDKindIDInContext(L->llctx, "llvm.loop", 9), loop_metadata(L));
   } else {
     add_incoming(f->end_phis, vals(L, f->nresults), f->nresults, here);
     f->end_reached = true;
@@ -163,6 +186,7 @@ static bool emit_block(LowerCtx *L, const MeldInstr *in) {
     add_incoming(f->loop_phis, vals(L, np), np, LLVMGetInsertBlock(L->b));
     LLVMBuildBr(L->b, f->loop_bb);
     LLVMPositionBuilderAtEnd(L->b, f->loop_bb);
+    lower_checks_reset(L);
     L->sp -= np;
     for (uint32_t i = 0; i < np; i++) lower_push(L, f->loop_phis[i]);
     return true;
@@ -190,6 +214,7 @@ static void emit_else(LowerCtx *L) {
     LLVMBuildBr(L->b, f->end_bb);
   }
   LLVMPositionBuilderAtEnd(L->b, f->else_bb);
+  lower_checks_reset(L);
   L->sp = f->height;
   for (uint32_t i = 0; i < f->nparams; i++) lower_push(L, f->if_params[i]);
   f->has_else = true;
@@ -226,6 +251,7 @@ static void emit_end(LowerCtx *L) {
   }
   L->nframes--;
   L->sp = f->height;
+  lower_checks_reset(L);
   if (!f->end_reached) {
     LLVMDeleteBasicBlock(f->end_bb);
     L->unreachable = true;
@@ -304,12 +330,17 @@ static bool emit_instr(LowerCtx *L, const MeldInstr *in) {
     return true;
   }
   case MELD_OP_LocalGet:
-    lower_push(L, LLVMBuildLoad2(L->b, L->local_types[in->x], L->locals[in->x], ""));
+    if (!L->local_vals[in->x])
+      L->local_vals[in->x] = LLVMBuildLoad2(L->b, L->local_types[in->x], L->locals[in->x], "");
+    lower_push(L, L->local_vals[in->x]);
     return true;
-  case MELD_OP_LocalSet: LLVMBuildStore(L->b, lower_pop(L), L->locals[in->x]); return true;
-  case MELD_OP_LocalTee:
-    LLVMBuildStore(L->b, L->stack[L->sp - 1], L->locals[in->x]);
+  case MELD_OP_LocalSet:
+  case MELD_OP_LocalTee: {
+    LLVMValueRef v = in->op == MELD_OP_LocalSet ? lower_pop(L) : L->stack[L->sp - 1];
+    LLVMBuildStore(L->b, v, L->locals[in->x]);
+    L->local_vals[in->x] = v;
     return true;
+  }
   case MELD_OP_GlobalGet:
     lower_push(L, LLVMBuildLoad2(L->b, lower_valtype(L, m->globals[in->x].type),
                                  L->globals[in->x], ""));
@@ -343,7 +374,8 @@ static bool setup_locals(LowerCtx *L, const MeldFunc *fn, const MeldFuncType *ft
   L->nlocals = n;
   L->locals = meld_arena_alloc(&L->arena, (n + 1) * sizeof *L->locals);
   L->local_types = meld_arena_alloc(&L->arena, (n + 1) * sizeof *L->local_types);
-  if (!L->locals || !L->local_types) return false;
+  L->local_vals = meld_arena_calloc(&L->arena, n + 1, sizeof *L->local_vals);
+  if (!L->locals || !L->local_types || !L->local_vals) return false;
   uint32_t i = 0;
   for (; i < ft->nparams; i++) {
     L->local_types[i] = lower_valtype(L, ft->params[i]);
@@ -375,6 +407,8 @@ bool lower_function(LowerCtx *L, uint32_t fidx) {
   L->frames = NULL;
   L->capframes = 0;
   memset(L->trap_bbs, 0, sizeof L->trap_bbs);
+  L->local_vals = NULL;
+  lower_checks_reset(L);
   L->at = fn->codeoffset;
 
   LLVMPositionBuilderAtEnd(L->b, LLVMAppendBasicBlockInContext(L->llctx, L->fn, "entry"));
@@ -405,6 +439,7 @@ bool lower_function(LowerCtx *L, uint32_t fidx) {
       if (!(in.op == MELD_OP_End || (in.op == MELD_OP_Else && L->dead_depth == 0))) continue;
     }
     ok = emit_instr(L, &in);
+    if (!lower_is_quiet(&in)) lower_checks_close(L);
     if (L->arena.oom) ok = lower_fail(L, off, "out of memory");
   }
   meld_iter_end(&it);
@@ -414,6 +449,7 @@ bool lower_function(LowerCtx *L, uint32_t fidx) {
   meld_arena_release(&L->arena, mark);
   L->stack = NULL;
   L->frames = NULL;
+  L->local_vals = NULL;
   return ok;
 }
 

@@ -16,11 +16,153 @@
 
 #if MELDC_HAVE_LLVM
 
+#include <stdint.h>
+#include <string.h>
+
 LLVMValueRef lower_memory_bytes64(LowerCtx *L, uint32_t mem) {
   LMemory *lm = &L->mems[mem];
   if (!lm->pages) return lower_i64(L, lm->bytes);
   LLVMValueRef pages = LLVMBuildLoad2(L->b, L->t_i32, lm->pages, "pages");
   return LLVMBuildShl(L->b, LLVMBuildZExt(L->b, pages, L->t_i64, ""), lower_i64(L, 16), "");
+}
+
+void lower_checks_close(LowerCtx *L) {
+  for (uint32_t i = 0; i < L->nchecks; i++) L->checks[i].open = false;
+}
+
+void lower_checks_reset(LowerCtx *L) {
+  L->nchecks = 0;
+  L->next_check = 0;
+  if (L->local_vals) memset(L->local_vals, 0, L->nlocals * sizeof *L->local_vals);
+}
+
+bool lower_is_quiet(const MeldInstr *in) {
+  const MeldOpInfo *info = &meld_op_info[in->op];
+  switch (in->op) {
+  case MELD_OP_Nop: case MELD_OP_Drop: case MELD_OP_Select: case MELD_OP_SelectT:
+  case MELD_OP_LocalGet: case MELD_OP_LocalSet: case MELD_OP_LocalTee: case MELD_OP_GlobalGet:
+  case MELD_OP_MemorySize: case MELD_OP_Block:
+    return true;
+  case MELD_OP_I32DivS: case MELD_OP_I32DivU: case MELD_OP_I32RemS: case MELD_OP_I32RemU:
+  case MELD_OP_I64DivS: case MELD_OP_I64DivU: case MELD_OP_I64RemS: case MELD_OP_I64RemU:
+  case MELD_OP_I32TruncF32S: case MELD_OP_I32TruncF32U: case MELD_OP_I32TruncF64S:
+  case MELD_OP_I32TruncF64U: case MELD_OP_I64TruncF32S: case MELD_OP_I64TruncF32U:
+  case MELD_OP_I64TruncF64S: case MELD_OP_I64TruncF64U:
+    return false;
+  default: break;
+  }
+  if (info->sig[0] == '*') return false;
+  if (info->imm == MELD_IMM_MEMARG) return info->sig[strlen(info->sig) - 1] != ':'; /* a load */
+  return info->imm == MELD_IMM_NONE || info->imm == MELD_IMM_I32 || info->imm == MELD_IMM_I64 ||
+         info->imm == MELD_IMM_F32 || info->imm == MELD_IMM_F64;
+}
+
+static bool add_term(LAddrSum *s, LLVMValueRef v, bool neg) {
+  for (uint32_t i = 0; i < s->nterms; i++)
+    if (s->terms[i] == v && s->neg[i] != neg) { /* x - x */
+      s->nterms--;
+      memmove(&s->terms[i], &s->terms[i + 1], (s->nterms - i) * sizeof *s->terms);
+      memmove(&s->neg[i], &s->neg[i + 1], (s->nterms - i) * sizeof *s->neg);
+      return true;
+    }
+  if (s->nterms == LOWER_MAX_TERMS) return false;
+  uint32_t i = s->nterms++;
+  for (; i > 0 && ((uintptr_t)s->terms[i - 1] > (uintptr_t)v ||
+                   (s->terms[i - 1] == v && s->neg[i - 1] > neg));
+       i--) {
+    s->terms[i] = s->terms[i - 1];
+    s->neg[i] = s->neg[i - 1];
+  }
+  s->terms[i] = v;
+  s->neg[i] = neg;
+  return true;
+}
+
+/* Adds v (negated when `neg`) to the sum, looking through i32 add and sub up to `depth` levels;
+ * false when the terms do not fit. */
+static bool read_sum(LAddrSum *s, LLVMValueRef v, bool neg, int depth) {
+  if (LLVMIsAConstantInt(v)) {
+    int64_t k = (int32_t)(uint32_t)LLVMConstIntGetZExtValue(v);
+    s->c = (int32_t)(uint32_t)(neg ? s->c - k : s->c + k);
+    return true;
+  }
+  LLVMOpcode op = LLVMIsAInstruction(v) ? LLVMGetInstructionOpcode(v) : LLVMRet;
+  if (depth > 0 && (op == LLVMAdd || op == LLVMSub))
+    return read_sum(s, LLVMGetOperand(v, 0), neg, depth - 1) &&
+           read_sum(s, LLVMGetOperand(v, 1), op == LLVMSub ? !neg : neg, depth - 1);
+  return add_term(s, v, neg);
+}
+
+/* addr as a sum; a sum of one term, the address itself, when it has too many. */
+static void split_address(LLVMValueRef addr, LAddrSum *s) {
+  memset(s, 0, sizeof *s);
+  if (read_sum(s, addr, false, 3)) return;
+  memset(s, 0, sizeof *s);
+  add_term(s, addr, false);
+}
+
+static bool same_terms(const LAddrSum *a, const LAddrSum *b) {
+  if (a->nterms != b->nterms) return false;
+  for (uint32_t i = 0; i < a->nterms; i++)
+    if (a->terms[i] != b->terms[i] || a->neg[i] != b->neg[i]) return false;
+  return true;
+}
+
+/* The check of `c->anchor` for the range [lo, hi) relative to the sum of the terms. */
+static void set_check_range(LowerCtx *L, LCheck *c, int64_t lo, int64_t hi) {
+  LLVMSetOperand(c->anchor, 1, lower_i32(L, (uint32_t)(lo - c->sum.c)));
+  LLVMSetOperand(c->cmp, 1, lower_i32(L, L->mems[c->mem].bytes - (uint64_t)(hi - lo)));
+  c->lo = lo;
+  c->hi = hi;
+}
+
+/*
+ * The bounds check of an access of `width` bytes at addr + offset in a static memory of S
+ * bytes, shared between accesses whose addresses differ by constants where that is exact.  An
+ * access inside a range an earlier check of this block proved needs none: the terms are SSA
+ * values, and a memory never shrinks.  An access next to an open check (nothing observable or
+ * trapping since it) widens it: the check then compares a = B + lo with S - (hi - lo).  It
+ * passes only when every access of the group is in bounds, and when it fails some access of the
+ * group traps (the one reaching hi when a + (hi - lo) does not wrap, else the one at lo, whose a
+ * is then above 2^31 >= S), so trapping at the first access instead is unobservable.  hi - lo
+ * stays within S.
+ */
+static void check_static(LowerCtx *L, uint32_t mem, LLVMValueRef addr, uint64_t offset,
+                         unsigned width) {
+  uint64_t size = L->mems[mem].bytes, k = offset + width;
+  LAddrSum sum;
+  split_address(addr, &sum);
+  if (k > size || sum.nterms == 0) {
+    LLVMValueRef oob = k > size ? LLVMConstInt(L->t_i1, 1, false)
+                                : LLVMBuildICmp(L->b, LLVMIntUGT, addr, lower_i32(L, size - k), "oob");
+    lower_trap_if(L, oob, MELD_TRAP_MEMORY_OUT_OF_BOUNDS);
+    return;
+  }
+  int64_t lo = sum.c, hi = sum.c + (int64_t)k;
+  for (uint32_t i = 0; i < L->nchecks; i++) {
+    LCheck *e = &L->checks[i];
+    if (e->mem != mem || !same_terms(&e->sum, &sum)) continue;
+    if (lo >= e->lo && hi <= e->hi) return;
+    int64_t nlo = lo < e->lo ? lo : e->lo, nhi = hi > e->hi ? hi : e->hi;
+    if (e->open && (uint64_t)(nhi - nlo) <= size) {
+      set_check_range(L, e, nlo, nhi);
+      return;
+    }
+  }
+  LCheck *e;
+  if (L->nchecks < LOWER_MAX_CHECKS) {
+    e = &L->checks[L->nchecks++];
+  } else {
+    e = &L->checks[L->next_check];
+    L->next_check = (L->next_check + 1) % LOWER_MAX_CHECKS;
+  }
+  e->sum = sum;
+  e->mem = mem;
+  e->open = true;
+  e->anchor = LLVMBuildAdd(L->b, addr, lower_i32(L, 0), "anchor");
+  e->cmp = LLVMBuildICmp(L->b, LLVMIntUGT, e->anchor, lower_i32(L, 0), "oob");
+  set_check_range(L, e, lo, hi);
+  lower_trap_if(L, e->cmp, MELD_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 
 /* The address of an access of `width` bytes at addr + offset, after its bounds check. */
@@ -29,16 +171,13 @@ static LLVMValueRef access_address(LowerCtx *L, uint32_t mem, LLVMValueRef addr,
   LMemory *lm = &L->mems[mem];
   LLVMValueRef addr64 = LLVMBuildZExt(L->b, addr, L->t_i64, "");
   if (L->opt->bounds_checks) {
-    uint64_t k = offset + width;
-    LLVMValueRef oob;
-    if (lm->pages)
-      oob = LLVMBuildICmp(L->b, LLVMIntUGT, LLVMBuildAdd(L->b, addr64, lower_i64(L, k), ""),
-                          lower_memory_bytes64(L, mem), "oob");
-    else if (k > lm->bytes)
-      oob = LLVMConstInt(L->t_i1, 1, false);
-    else
-      oob = LLVMBuildICmp(L->b, LLVMIntUGT, addr, lower_i32(L, lm->bytes - k), "oob");
-    lower_trap_if(L, oob, MELD_TRAP_MEMORY_OUT_OF_BOUNDS);
+    if (lm->pages) {
+      LLVMValueRef end = LLVMBuildAdd(L->b, addr64, lower_i64(L, offset + width), "");
+      lower_trap_if(L, LLVMBuildICmp(L->b, LLVMIntUGT, end, lower_memory_bytes64(L, mem), "oob"),
+                    MELD_TRAP_MEMORY_OUT_OF_BOUNDS);
+    } else {
+      check_static(L, mem, addr, offset, width);
+    }
   }
   LLVMValueRef ea = offset ? LLVMBuildAdd(L->b, addr64, lower_i64(L, offset), "ea") : addr64;
   return LLVMBuildGEP2(L->b, L->t_i8, lm->array, &ea, 1, "");
