@@ -33,6 +33,10 @@ typedef struct MeldContext {
    * than they save there); 256 KiB by default.  Tests set 0 to run the threaded paths on small
    * inputs. */
   uint32_t parallel_min_code;
+  /* The verifier skips bodies it accepted before that only type-preserving renumbering has
+   * touched since (meld_func_checked in Core.h).  Set this to check every body anyway (debug
+   * builds always do). */
+  bool recheck_bodies;
 } MeldContext;
 
 /* `alloc.fn == NULL` selects the default allocator. */

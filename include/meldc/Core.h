@@ -198,7 +198,41 @@ typedef struct MeldFunc {
   uint32_t ninstrs, capinstrs;
   bool decoded;
   uint32_t origin; /* fusion: the component instance it came from (MELD_NONE otherwise) */
+  /* The raw bytes the verifier last accepted for this body, in this module (NULL: none); see
+   * meld_func_checked.  A cache the verifier fills in even through a const module. */
+  const uint8_t *checked;
+  /* The module-level references of the raw body `refs_code` (see meld_func_refs), as renumbering
+   * found them: NULL when not known. */
+  const uint32_t *refs;
+  uint32_t nrefs;
+  const uint8_t *refs_code;
 } MeldFunc;
+
+/* An entry of MeldFunc.refs: the space in the top three bits, the index below.  Space
+ * MELD_REF_TAKEN is a function that ref.func takes (also a reference to it).  A list repeats an
+ * entry only when others come between (it is meant for liveness, not counting). */
+#define MELD_REF_SHIFT 29
+#define MELD_REF_INDEX_MASK ((1u << MELD_REF_SHIFT) - 1)
+#define MELD_REF_TAKEN 7u
+
+/* The reference list of a raw body, when renumbering left one that still describes its bytes. */
+static inline bool meld_func_refs(const MeldFunc *f, const uint32_t **refs, uint32_t *n) {
+  if (f->decoded || !f->refs || f->refs_code != f->code) return false;
+  *refs = f->refs;
+  *n = f->nrefs;
+  return true;
+}
+
+/* True when this raw body is one the verifier accepted in this module and nothing it relies on
+ * has changed since: the body is still those bytes, and the only renumbering in between moved
+ * every entity it references to one of the same type (meld_remap_keeps_types).  The verifier
+ * then skips the body.  Holds only for bodies without ref.func and without data or element
+ * segment instructions (their validity also depends on declarations and the data count).  The
+ * pass manager forgets every mark after a pass that may change more than indices
+ * (meld_module_forget_checks). */
+static inline bool meld_func_checked(const MeldFunc *f) {
+  return !f->decoded && f->checked != NULL && f->checked == f->code;
+}
 
 typedef struct MeldTable {
   MeldValType elem; /* MELD_FUNCREF or MELD_EXTERNREF */
@@ -532,6 +566,18 @@ static inline uint32_t meld_instr_refs(MeldInstr *in, MeldIndexRef refs[2]) {
 bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
                        const uint32_t *const maps[MELD_NUM_SPACES]);
 
+/* True when renumbering references of module `from` through `maps` (NULL: identity) into module
+ * `to` keeps every entity's type: each function, table, global and type that maps somewhere
+ * (MELD_NONE: nowhere) maps to one of `to`'s with the same signature, element type, value type
+ * and mutability, or structure; each memory to an existing memory.  A body the verifier accepted
+ * in `from` (meld_func_checked) is then valid in `to` once renumbered. */
+bool meld_remap_keeps_types(const MeldModule *from, const MeldModule *to,
+                            const uint32_t *const maps[MELD_NUM_SPACES]);
+
+/* Clears every body's verifier mark (MeldFunc.checked): the pass manager calls it after any pass
+ * that may change entities' types, declarations or segments, not only indices. */
+void meld_module_forget_checks(MeldModule *m);
+
 /* Registers an index held outside the module (in a structure that outlives renumbering) so that
  * meld_module_remap keeps it right.  False on allocation failure. */
 bool meld_module_track(MeldModule *m, MeldArena *arena, MeldSpace space, uint32_t *slot);
@@ -547,11 +593,20 @@ bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const 
                      uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
                      bool *changed);
 
+/* meld_code_remap that also appends to `refs` the body's references after renumbering, as
+ * uint32 entries in MeldFunc.refs' form.  *refs_ok is false when an index does not fit the
+ * form (the list is then incomplete). */
+bool meld_code_remap_refs(MeldContext *ctx, const char *file, uint64_t offset,
+                          const uint8_t *code, uint32_t size,
+                          const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
+                          bool *changed, MeldBuf *refs, bool *refs_ok);
+
 /* Renumbers many raw bodies through the same maps, on MeldContext.threads threads: job j's
  * bytes (code, codesize; codeoffset for messages) go through meld_code_remap, and its `dst`
  * receives the result -- a copy in `arena` when an index changed (codeoffset becomes
- * MELD_NO_OFFSET), the original bytes otherwise (codeoffset untouched).  Reports the first
- * failure in job order, as a loop over the jobs would, and returns false. */
+ * MELD_NO_OFFSET), the original bytes otherwise (codeoffset untouched) -- and the body's
+ * reference list (MeldFunc.refs, in `arena`).  Reports the first failure in job order, as a
+ * loop over the jobs would, and returns false. */
 typedef struct MeldRemapJob {
   const uint8_t *code;
   uint32_t codesize;

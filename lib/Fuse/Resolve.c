@@ -1322,6 +1322,55 @@ static bool assemble(Resolver *R, MeldModule **out) {
 
 /* Exports of the root instances: each lifted function under its component-level name, and the
  * memories, reallocs and post-returns their Canonical ABI uses. */
+/* The verifier's marks (MeldFunc.checked) of the merged bodies: a body the verifier accepted in
+ * its own module keeps its mark in the fused one when the module's renumbering sends every
+ * entity to one of the same type, as instantiation's import matching normally guarantees.  A
+ * module whose maps do not keep types (or memory too short to check) leaves its bodies unmarked:
+ * the output's verification then checks them. */
+static void carry_checks(Resolver *R, MeldModule *fm) {
+  MeldArena scratch;
+  meld_arena_init(&scratch, R->ctx->alloc, 64 * 1024);
+  for (uint32_t mi_i = 0; mi_i < R->nminsts; mi_i++) {
+    const ModInst *mi = &R->minsts[mi_i];
+    const MeldModule *m = mi->m;
+    bool any = false;
+    for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !any; k++)
+      any = meld_func_checked(&m->funcs[k]);
+    if (!any) continue;
+    MeldArenaMark mark = meld_arena_mark(&scratch);
+    uint32_t *fmap = meld_arena_alloc(&scratch, (size_t)(m->nfuncs + 1) * 4);
+    uint32_t *tmap = meld_arena_alloc(&scratch, (size_t)(m->ntables + 1) * 4);
+    uint32_t *mmap = meld_arena_alloc(&scratch, (size_t)(m->nmemories + 1) * 4);
+    uint32_t *gmap = meld_arena_alloc(&scratch, (size_t)(m->nglobals + 1) * 4);
+    uint32_t *ymap = meld_arena_alloc(&scratch, (size_t)(m->ntypes + 1) * 4);
+    if (!fmap || !tmap || !mmap || !gmap || !ymap) break;
+    for (uint32_t k = 0; k < m->nfuncs; k++) fmap[k] = R->funcs[mi->funcs[k]].final;
+    for (uint32_t k = 0; k < m->ntables; k++) tmap[k] = R->tables[mi->tables[k]].final;
+    for (uint32_t k = 0; k < m->nmemories; k++) mmap[k] = R->memories[mi->memories[k]].final;
+    for (uint32_t k = 0; k < m->nglobals; k++) gmap[k] = R->globals[mi->globals[k]].final;
+    /* Every type of the module was interned when it was merged: this only looks it up. */
+    bool ok = true;
+    for (uint32_t k = 0; k < m->ntypes && ok; k++)
+      ok = (ymap[k] = meld_module_intern_type(fm, R->arena, m->types[k].params,
+                                              m->types[k].nparams, m->types[k].results,
+                                              m->types[k].nresults)) != MELD_NONE;
+    const uint32_t *maps[MELD_NUM_SPACES] = {NULL};
+    maps[MELD_SPACE_FUNC] = fmap;
+    maps[MELD_SPACE_TABLE] = tmap;
+    maps[MELD_SPACE_MEMORY] = mmap;
+    maps[MELD_SPACE_GLOBAL] = gmap;
+    maps[MELD_SPACE_TYPE] = ymap;
+    if (ok && meld_remap_keeps_types(m, fm, maps))
+      for (uint32_t k = m->nimportfuncs; k < m->nfuncs; k++)
+        if (meld_func_checked(&m->funcs[k])) {
+          MeldFunc *f = &fm->funcs[fmap[k]];
+          if (!f->decoded) f->checked = f->code;
+        }
+    meld_arena_release(&scratch, mark);
+  }
+  meld_arena_free(&scratch);
+}
+
 static bool export_roots(Resolver *R, MeldModule *fm, const uint32_t *roots, uint32_t nroots) {
   MeldFusion *F = R->fusion;
   for (uint32_t r = 0; r < nroots; r++) {
@@ -1705,7 +1754,9 @@ bool meld_pass_resolve(MeldUnit *u, const MeldPassParams *params) {
   MeldModule *fm = NULL;
   if (!link_and_evaluate(&R, &roots, &nroots)) return false;
   R.file = u->inputs[0].file;
-  if (!assemble(&R, &fm) || !export_roots(&R, fm, roots, nroots) ||
+  if (!assemble(&R, &fm)) return false;
+  carry_checks(&R, fm);
+  if (!export_roots(&R, fm, roots, nroots) ||
       !export_abi_entities(&R, fm) || !devirtualize(&R, fm) || !track(&R, fm))
     return false;
   R.fusion->resources = meld_arena_calloc(&u->arena, R.nresources + 1, sizeof *R.fusion->resources);

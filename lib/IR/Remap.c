@@ -174,27 +174,42 @@ bool meld_module_track(MeldModule *m, MeldArena *arena, MeldSpace space, uint32_
 
 /* ---- Renumbering many bodies ---- */
 
-/* One job through meld_code_remap into `arena` (via the reused buffer `buf`). */
+/* One job through meld_code_remap_refs into `arena` (via the reused buffers `buf` and `refs`). */
 static bool remap_job(MeldContext *ctx, const char *file, const MeldRemapJob *j,
-                      const uint32_t *const maps[], MeldArena *arena, MeldBuf *buf) {
+                      const uint32_t *const maps[], MeldArena *arena, MeldBuf *buf,
+                      MeldBuf *refs) {
   buf->len = 0;
-  bool changed = false;
-  if (!meld_code_remap(ctx, file, j->codeoffset, j->code, j->codesize, maps, buf, &changed))
+  refs->len = 0;
+  bool changed = false, refs_ok = true;
+  if (!meld_code_remap_refs(ctx, file, j->codeoffset, j->code, j->codesize, maps, buf, &changed,
+                            refs, &refs_ok))
     return false;
+  MeldFunc *dst = j->dst;
   if (!changed) {
-    j->dst->code = j->code;
-    j->dst->codesize = j->codesize;
-    return true;
+    dst->code = j->code;
+    dst->codesize = j->codesize;
+  } else {
+    uint8_t *code =
+        buf->len <= UINT32_MAX ? meld_arena_memdup(arena, buf->data, buf->len) : NULL;
+    if (!code) goto oom;
+    dst->code = code;
+    dst->codesize = (uint32_t)buf->len;
+    dst->codeoffset = MELD_NO_OFFSET;
   }
-  uint8_t *code = buf->len <= UINT32_MAX ? meld_arena_memdup(arena, buf->data, buf->len) : NULL;
-  if (!code) {
-    if (ctx) meld_error(ctx, file, MELD_NO_OFFSET, "out of memory while renumbering");
-    return false;
+  dst->refs = NULL;
+  dst->refs_code = NULL;
+  if (refs_ok && refs->len / 4 <= UINT32_MAX) {
+    uint32_t *list = refs->len ? meld_arena_memdup(arena, refs->data, refs->len)
+                               : meld_arena_alloc(arena, 4);
+    if (!list) goto oom;
+    dst->refs = list;
+    dst->nrefs = (uint32_t)(refs->len / 4);
+    dst->refs_code = dst->code;
   }
-  j->dst->code = code;
-  j->dst->codesize = (uint32_t)buf->len;
-  j->dst->codeoffset = MELD_NO_OFFSET;
   return true;
+oom:
+  if (ctx) meld_error(ctx, file, MELD_NO_OFFSET, "out of memory while renumbering");
+  return false;
 }
 
 typedef struct RemapWork {
@@ -208,13 +223,16 @@ typedef struct RemapWork {
 
 static void remap_worker(void *env, uint32_t w) {
   RemapWork *rw = env;
-  MeldBuf buf;
+  MeldBuf buf, refs;
   meld_buf_init(&buf, rw->ctx->alloc);
+  meld_buf_init(&refs, rw->ctx->alloc);
   uint32_t b, e;
   while (meld_queue_take(&rw->queue, &b, &e))
     for (uint32_t k = b; k < e; k++)
-      rw->failed[k] = !remap_job(NULL, NULL, &rw->jobs[k], rw->maps, &rw->arenas[w], &buf);
+      rw->failed[k] =
+          !remap_job(NULL, NULL, &rw->jobs[k], rw->maps, &rw->arenas[w], &buf, &refs);
   meld_buf_free(&buf);
+  meld_buf_free(&refs);
 }
 
 bool meld_code_remap_many(MeldContext *ctx, const char *file, const MeldRemapJob *jobs,
@@ -237,18 +255,61 @@ bool meld_code_remap_many(MeldContext *ctx, const char *file, const MeldRemapJob
     meld_parallel_run(nworkers, remap_worker, &rw);
     for (uint32_t w = 0; w < nworkers; w++) meld_arena_adopt(arena, &arenas[w]);
     /* What a worker could not do is done again here, where errors can be reported. */
-    MeldBuf buf;
+    MeldBuf buf, refs;
     meld_buf_init(&buf, ctx->alloc);
+    meld_buf_init(&refs, ctx->alloc);
     for (uint32_t k = 0; k < njobs && ok; k++)
-      if (failed[k]) ok = remap_job(ctx, file, &jobs[k], maps, arena, &buf);
+      if (failed[k]) ok = remap_job(ctx, file, &jobs[k], maps, arena, &buf, &refs);
     meld_buf_free(&buf);
+    meld_buf_free(&refs);
   } else {
-    MeldBuf buf;
+    MeldBuf buf, refs;
     meld_buf_init(&buf, ctx->alloc);
-    for (uint32_t k = 0; k < njobs && ok; k++) ok = remap_job(ctx, file, &jobs[k], maps, arena, &buf);
+    meld_buf_init(&refs, ctx->alloc);
+    for (uint32_t k = 0; k < njobs && ok; k++)
+      ok = remap_job(ctx, file, &jobs[k], maps, arena, &buf, &refs);
     meld_buf_free(&buf);
+    meld_buf_free(&refs);
   }
   meld_free(ctx->alloc, failed, njobs);
   meld_free(ctx->alloc, arenas, (size_t)nworkers * sizeof *arenas);
   return ok;
+}
+
+/* ---- Verifier marks across renumbering ---- */
+
+static bool same_functype(const MeldModule *a, uint32_t ta, const MeldModule *b, uint32_t tb) {
+  if (ta >= a->ntypes || tb >= b->ntypes) return false;
+  const MeldFuncType *x = &a->types[ta], *y = &b->types[tb];
+  return x->nparams == y->nparams && x->nresults == y->nresults &&
+         (x->nparams == 0 || memcmp(x->params, y->params, x->nparams * sizeof *x->params) == 0) &&
+         (x->nresults == 0 ||
+          memcmp(x->results, y->results, x->nresults * sizeof *x->results) == 0);
+}
+
+/* Entity i of `from` goes to map[i] (identity without a map); true when it exists in `to` (or
+ * maps nowhere) and `same` holds for it. */
+#define EACH_IMAGE(space, count_from, count_to, same)                                              \
+  for (uint32_t i = 0; i < (count_from); i++) {                                                    \
+    uint32_t j = maps[space] ? maps[space][i] : i;                                                 \
+    if (j == MELD_NONE) continue;                                                                  \
+    if (j >= (count_to) || !(same)) return false;                                                  \
+  }
+
+bool meld_remap_keeps_types(const MeldModule *from, const MeldModule *to,
+                            const uint32_t *const maps[MELD_NUM_SPACES]) {
+  EACH_IMAGE(MELD_SPACE_TYPE, from->ntypes, to->ntypes, same_functype(from, i, to, j))
+  EACH_IMAGE(MELD_SPACE_FUNC, from->nfuncs, to->nfuncs,
+             same_functype(from, from->funcs[i].type, to, to->funcs[j].type))
+  EACH_IMAGE(MELD_SPACE_TABLE, from->ntables, to->ntables,
+             from->tables[i].elem == to->tables[j].elem)
+  EACH_IMAGE(MELD_SPACE_MEMORY, from->nmemories, to->nmemories, true)
+  EACH_IMAGE(MELD_SPACE_GLOBAL, from->nglobals, to->nglobals,
+             from->globals[i].type == to->globals[j].type &&
+                 from->globals[i].mut == to->globals[j].mut)
+  return true;
+}
+
+void meld_module_forget_checks(MeldModule *m) {
+  for (uint32_t i = 0; i < m->nfuncs; i++) m->funcs[i].checked = NULL;
 }

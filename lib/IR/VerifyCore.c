@@ -185,6 +185,9 @@ typedef struct Verifier {
    * (the calling thread checks again whatever a worker could not pass). */
   bool worker;
   uint8_t *declared; /* bitset over functions: C.refs, the functions ref.func may name */
+  /* The body uses ref.func or a data or element segment: its validity depends on more than the
+   * types of what it references, so it gets no mark (MeldFunc.checked). */
+  bool pinned;
   OpSig sigs[MELD_NUM_OPCODES];
 
   /* The function being checked. */
@@ -648,6 +651,7 @@ static bool check_imm(Verifier *v, uint32_t i, const MeldInstr *in, const OpSig 
       return false;
     }
     if (in->op == MELD_OP_RefFunc) {
+      v->pinned = true;
       if (!(v->declared[in->x >> 3] & (1u << (in->x & 7))))
         ierr(v, i,
              "undeclared function reference: ref.func %u needs the function in an element "
@@ -696,6 +700,7 @@ static bool check_imm(Verifier *v, uint32_t i, const MeldInstr *in, const OpSig 
     bool ok = true;
     uint8_t src = 0, dst = 0;
     if (is_init) {
+      v->pinned = true;
       if (in->x >= m->nelems) {
         ierr(v, i, "unknown elem segment %u in %s (the module has %u)", in->x, opname(v, i),
              m->nelems);
@@ -722,6 +727,7 @@ static bool check_imm(Verifier *v, uint32_t i, const MeldInstr *in, const OpSig 
     return true;
   }
   case MELD_IMM_ELEM:
+    v->pinned = true;
     if (in->x >= m->nelems)
       ierr(v, i, "unknown elem segment %u in %s (the module has %u)", in->x, opname(v, i),
            m->nelems);
@@ -743,6 +749,7 @@ static bool check_imm(Verifier *v, uint32_t i, const MeldInstr *in, const OpSig 
       ierr(v, i, "unknown memory %u in %s (the module has %u)", in->y, opname(v, i), m->nmemories);
     return true;
   case MELD_IMM_DATA_MEMORY:
+    v->pinned = true;
     if (in->y >= m->nmemories)
       ierr(v, i, "unknown memory %u in %s (the module has %u)", in->y, opname(v, i), m->nmemories);
     if (data_needs_count(v, i) && in->x >= m->ndatas)
@@ -750,6 +757,7 @@ static bool check_imm(Verifier *v, uint32_t i, const MeldInstr *in, const OpSig 
            m->ndatas);
     return true;
   case MELD_IMM_DATA:
+    v->pinned = true;
     if (data_needs_count(v, i) && in->x >= m->ndatas)
       ierr(v, i, "unknown data segment %u in %s (the module has %u)", in->x, opname(v, i),
            m->ndatas);
@@ -1010,6 +1018,41 @@ static void type_body(Verifier *v) {
     } else {
       /* Streaming (quiet): a decoding error sends the body to the reporting run. */
       if (v->p >= v->end) break;
+      /* The commonest instructions with short immediates, typed without decoding them; any
+       * problem goes the long way, which reports it. */
+      uint8_t b = *v->p;
+      uint32_t len, x;
+      if ((b == 0x41 || b == 0x42) && (len = short_leb(v->p + 1, v->end, &x))) {
+        v->p += 1 + len;
+        if (!push_val(v, b == 0x41 ? MELD_I32 : MELD_I64)) goto stop;
+        continue;
+      }
+      if (b >= 0x20 && b <= 0x22 && (len = short_leb(v->p + 1, v->end, &x)) && x < v->nlocals) {
+        v->p += 1 + len;
+        uint8_t t = local_type(v, x);
+        if (b == 0x20) {
+          if (!push_val(v, t)) goto stop;
+        } else if (!pop_expect(v, i, t) || (b == 0x22 && !push_val(v, t))) {
+          goto stop;
+        }
+        continue;
+      }
+      int op = (int)op_single[b] - 1;
+      if (op >= 0) {
+        const OpSig *s = &v->sigs[op];
+        if (s->cls == K_SIG && s->imm == MELD_IMM_NONE) {
+          v->p++;
+          if (!apply_sig(v, i, s)) goto stop;
+          continue;
+        }
+        /* A plain load or store of memory 0 (flags in one byte, no memory index). */
+        if (s->cls == K_MEMARG && v->end - v->p >= 2 && v->p[1] <= s->align &&
+            v->m->nmemories > 0 && (len = short_leb(v->p + 2, v->end, &x))) {
+          v->p += 2 + len;
+          if (!apply_sig(v, i, s)) goto stop;
+          continue;
+        }
+      }
       const char *err;
       if (!decode_one(&v->p, v->end, &v->scratch, &v->cur, &err)) {
         v->quiet_failed = true;
@@ -1108,7 +1151,9 @@ static void check_body(Verifier *v, const MeldFunc *f, bool with_offsets) {
   if (setup_locals(v, f)) type_body(v);
 }
 
-static void verify_body(Verifier *v, uint32_t fidx) {
+/* Checks one body, reporting; true when it is a raw body the quiet check accepted and that may
+ * be marked (not pinned). */
+static bool verify_body(Verifier *v, uint32_t fidx) {
   const MeldModule *m = v->m;
   const MeldFunc *f = &m->funcs[fidx];
   MeldArenaMark mark = meld_arena_mark(&v->scratch);
@@ -1117,13 +1162,16 @@ static void verify_body(Verifier *v, uint32_t fidx) {
   /* A decoded body has no offsets to gain: check it once, reporting. */
   v->quiet = !f->decoded;
   v->quiet_failed = false;
+  v->pinned = false;
   check_body(v, f, false);
+  bool accepted = v->quiet && !v->quiet_failed && !v->oom && !v->pinned;
   v->quiet = false;
   if (v->quiet_failed && !v->oom) {
     meld_arena_release(&v->scratch, mark);
     check_body(v, f, true);
   }
   meld_arena_release(&v->scratch, mark);
+  return accepted;
 }
 
 /* ---- Constant expressions ---- */
@@ -1531,8 +1579,10 @@ static void check_bodies_worker(void *env, uint32_t w) {
       v->quiet = true;
       v->quiet_failed = false;
       v->oom = false;
+      v->pinned = false;
       check_body(v, f, false);
-      bc->passed[k] = !v->quiet_failed && !v->oom;
+      /* 1: passed; 2: passed, and may be marked */
+      bc->passed[k] = v->quiet_failed || v->oom ? 0 : v->pinned ? 1 : 2;
       meld_arena_release(&v->scratch, mark);
     }
   }
@@ -1547,7 +1597,7 @@ static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok) {
   if (nworkers <= 1 || v->oom) return NULL;
   uint64_t code = 0;
   for (uint32_t k = m->nimportfuncs; k < m->nfuncs; k++)
-    if (!m->funcs[k].decoded) code += m->funcs[k].codesize;
+    if (!m->funcs[k].decoded && body_ok[k]) code += m->funcs[k].codesize;
   if (code < v->ctx->parallel_min_code) return NULL;
   uint8_t *passed = meld_arena_calloc(&v->scratch, (size_t)m->nfuncs + 1, 1);
   Verifier *ws = meld_arena_calloc(&v->scratch, nworkers, sizeof *ws);
@@ -1623,9 +1673,24 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
   verify_elems(v);
   verify_datas(v);
   v->at = MELD_NO_OFFSET;
+  /* Bodies the verifier accepted before, in this module, and that only type-preserving
+   * renumbering has touched since, are valid still (MeldFunc.checked): skipped, unless the
+   * context asks for every body (debug builds always check them, so that the tests compare
+   * the marks with the full check). */
+  bool recheck = v->ctx->recheck_bodies;
+#ifndef NDEBUG
+  recheck = true;
+#endif
+  for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !recheck; k++)
+    if (meld_func_checked(&m->funcs[k])) body_ok[k] = 0;
   uint8_t *passed = check_bodies_parallel(v, body_ok);
-  for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !v->oom; k++)
-    if (body_ok[k] && !(passed && passed[k])) verify_body(v, k);
+  for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !v->oom; k++) {
+    if (!body_ok[k]) continue;
+    bool mark = passed && passed[k] ? passed[k] == 2 : verify_body(v, k);
+    /* The mark is a cache in the function, written through the const module (Core.h). */
+    MeldFunc *f = (MeldFunc *)&m->funcs[k];
+    f->checked = mark && v->ok ? f->code : NULL;
+  }
 
 done:;
   bool ok = v->ok;

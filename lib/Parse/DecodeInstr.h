@@ -100,6 +100,26 @@ static inline MeldLebStatus leb_s32(const uint8_t **p, const uint8_t *end, int32
   return meld_leb_s32(p, end, out);
 }
 
+/* The length of a one- to three-byte LEB128 at p (its value, read unsigned, in *v), or 0.  Such
+ * an encoding is well-formed for every integer immediate (u32, s32, s33, s64); the scanners'
+ * fast paths step over immediates with it. */
+static inline uint32_t short_leb(const uint8_t *p, const uint8_t *end, uint32_t *v) {
+  size_t left = (size_t)(end - p);
+  if (left >= 1 && p[0] < 0x80) {
+    *v = p[0];
+    return 1;
+  }
+  if (left >= 2 && p[1] < 0x80) {
+    *v = (uint32_t)(p[0] & 0x7F) | (uint32_t)p[1] << 7;
+    return 2;
+  }
+  if (left >= 3 && p[1] >= 0x80 && p[2] < 0x80) {
+    *v = (uint32_t)(p[0] & 0x7F) | (uint32_t)(p[1] & 0x7F) << 7 | (uint32_t)p[2] << 14;
+    return 3;
+  }
+  return 0;
+}
+
 #define LEB(fn, var)                                                                               \
   do {                                                                                             \
     MeldLebStatus s_ = fn(&p, end, var);                                                           \

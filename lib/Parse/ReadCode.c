@@ -10,6 +10,7 @@
 #include "meldc/Core.h"
 
 #include <assert.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -125,39 +126,203 @@ bool meld_check_expr(MeldContext *ctx, const char *file, uint64_t file_offset,
 /* Both scanners decode into one local instruction and keep nothing: br_table labels are only
  * skipped (no arena), so the cost is the decoding itself. */
 
-bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
-                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
-                     bool *changed) {
+/* The remap scanner's fast path: how to step over the common one-byte opcodes without decoding
+ * them, when their immediates have short (one- to three-byte) encodings, which are always
+ * well-formed.  Everything else -- and any instruction whose index changes -- goes through the
+ * decoder, which also reports what is malformed exactly as it would. */
+enum { FAST_SLOW, FAST_NONE, FAST_U32, FAST_S, FAST_F32, FAST_F64, FAST_BLOCK, FAST_FUNC,
+       FAST_GLOBAL, FAST_MEMARG };
+
+static const uint8_t fast_class_of_imm[MELD_NUM_IMM_KINDS + 1] = {
+    [MELD_IMM_NONE] = FAST_NONE,     [MELD_IMM_LABEL] = FAST_U32,   [MELD_IMM_LOCAL] = FAST_U32,
+    [MELD_IMM_I32] = FAST_S,         [MELD_IMM_I64] = FAST_S,       [MELD_IMM_F32] = FAST_F32,
+    [MELD_IMM_F64] = FAST_F64,       [MELD_IMM_BLOCK] = FAST_BLOCK, [MELD_IMM_FUNC] = FAST_FUNC,
+    [MELD_IMM_GLOBAL] = FAST_GLOBAL, [MELD_IMM_MEMARG] = FAST_MEMARG,
+};
+
+static uint8_t fast_class[256];
+static pthread_once_t fast_once = PTHREAD_ONCE_INIT;
+
+static void fast_init(void) {
+  for (uint32_t b = 0; b < 256; b++) {
+    int op = (int)op_single[b] - 1;
+    /* ref.func also marks its function taken: decoded. */
+    fast_class[b] = op < 0 || op == MELD_OP_RefFunc ? FAST_SLOW : fast_class_of_imm[op_imm[op]];
+  }
+}
+
+/* meld_buf_bytes with the common case (room left, no flushing) inline. */
+static inline void put(MeldBuf *b, const void *data, size_t len) {
+  if (!b->flush && b->data && b->cap - b->len >= len) {
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+  } else {
+    meld_buf_bytes(b, data, len);
+  }
+}
+
+/* Appends one reference to a MeldFunc.refs list unless it repeats the last of its space. */
+static inline void record_ref(MeldBuf *refs, bool *refs_ok, uint32_t last[8], uint32_t space,
+                              uint32_t idx) {
+  if (idx > MELD_REF_INDEX_MASK) {
+    *refs_ok = false;
+  } else if (last[space] != idx) {
+    last[space] = idx;
+    uint32_t e = space << MELD_REF_SHIFT | idx;
+    put(refs, &e, sizeof e);
+  }
+}
+
+/* The scanner behind both: `refs` NULL collects nothing. */
+static inline bool remap_scan(MeldContext *ctx, const char *file, uint64_t offset,
+                              const uint8_t *code, uint32_t size,
+                              const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
+                              bool *changed, MeldBuf *refs, bool *refs_ok) {
   const uint8_t *p = code, *end = code + size;
   const uint8_t *run = code; /* start of the bytes not yet appended to `out` */
+  uint32_t last[8];          /* the last entry recorded per space: repeats are skipped */
+  memset(last, 0xff, sizeof last);
   *changed = false;
+  pthread_once(&fast_once, fast_init);
+  const uint32_t *fmap = maps[MELD_SPACE_FUNC], *gmap = maps[MELD_SPACE_GLOBAL];
+  /* What plain loads and stores (memory 0) become: read at the first one (a module without
+   * memories has no entry to read). */
+  const uint32_t *mmap = maps[MELD_SPACE_MEMORY];
+  uint32_t mem0 = 0;
+  bool mem0_known = !mmap;
   while (p < end) {
     const uint8_t *at = p;
+    uint32_t len, idx;
+    switch (fast_class[*p]) {
+    case FAST_NONE: p++; continue;
+    case FAST_U32:
+    case FAST_S:
+      if ((len = short_leb(p + 1, end, &idx))) {
+        p += 1 + len;
+        continue;
+      }
+      break;
+    case FAST_F32:
+      if (end - p >= 5) {
+        p += 5;
+        continue;
+      }
+      break;
+    case FAST_F64:
+      if (end - p >= 9) {
+        p += 9;
+        continue;
+      }
+      break;
+    case FAST_BLOCK:
+      if (end - p >= 2 && (p[1] == 0x40 || meld_valtype_valid(p[1]))) {
+        p += 2;
+        continue;
+      }
+      break;
+    case FAST_FUNC:
+    case FAST_GLOBAL: {
+      if (!(len = short_leb(p + 1, end, &idx))) break;
+      bool func = fast_class[*p] == FAST_FUNC;
+      const uint32_t *map = func ? fmap : gmap;
+      uint32_t to = map ? map[idx] : idx;
+      if (refs) record_ref(refs, refs_ok, last, func ? MELD_SPACE_FUNC : MELD_SPACE_GLOBAL, to);
+      if (to != idx) {
+        /* The opcode and the new index, minimal LEB128, as meld_encode_instr writes them. */
+        assert(to != MELD_NONE && "reference to a removed entity");
+        uint8_t enc[6];
+        uint32_t n = 0;
+        enc[n++] = *p;
+        do {
+          enc[n++] = (uint8_t)((to & 0x7F) | (to >= 0x80 ? 0x80 : 0));
+          to >>= 7;
+        } while (to);
+        put(out, run, (size_t)(at - run));
+        put(out, enc, n);
+        run = p + 1 + len;
+        *changed = true;
+      }
+      p += 1 + len;
+      continue;
+    }
+    case FAST_MEMARG:
+      /* flags below 0x40: one byte, no memory index (memory 0) */
+      if (end - p >= 2 && p[1] < 0x40 && (len = short_leb(p + 2, end, &idx))) {
+        if (!mem0_known) {
+          mem0 = mmap[0];
+          mem0_known = true;
+        }
+        if (refs) record_ref(refs, refs_ok, last, MELD_SPACE_MEMORY, mem0);
+        if (mem0 != 0) {
+          /* opcode, flags with the memory-index bit, the memory, the offset: minimal LEB128,
+           * as meld_encode_instr writes them */
+          assert(mem0 != MELD_NONE && "reference to a removed entity");
+          uint8_t enc[12];
+          uint32_t n = 0;
+          enc[n++] = p[0];
+          enc[n++] = (uint8_t)(p[1] | 0x40);
+          for (uint32_t v = mem0;; ) {
+            enc[n++] = (uint8_t)((v & 0x7F) | (v >= 0x80 ? 0x80 : 0));
+            if ((v >>= 7) == 0) break;
+          }
+          for (uint32_t v = idx;; ) {
+            enc[n++] = (uint8_t)((v & 0x7F) | (v >= 0x80 ? 0x80 : 0));
+            if ((v >>= 7) == 0) break;
+          }
+          put(out, run, (size_t)(at - run));
+          put(out, enc, n);
+          run = p + 2 + len;
+          *changed = true;
+        }
+        p += 2 + len;
+        continue;
+      }
+      break;
+    default: break;
+    }
     MeldInstr in;
     const char *err = NULL;
     if (!decode_one(&p, end, NULL, &in, &err)) {
       if (ctx) meld_error(ctx, file, offset + (uint64_t)(p - code), "%s", err);
       return false;
     }
-    MeldIndexRef refs[2];
-    uint32_t k = meld_instr_refs(&in, refs);
+    MeldIndexRef refs_of[2];
+    uint32_t k = meld_instr_refs(&in, refs_of);
     bool change = false;
     for (uint32_t r = 0; r < k; r++) {
-      const uint32_t *map = maps[refs[r].space];
-      if (map && map[*refs[r].slot] != *refs[r].slot) {
-        assert(map[*refs[r].slot] != MELD_NONE && "reference to a removed entity");
-        *refs[r].slot = map[*refs[r].slot];
+      const uint32_t *map = maps[refs_of[r].space];
+      if (map && map[*refs_of[r].slot] != *refs_of[r].slot) {
+        assert(map[*refs_of[r].slot] != MELD_NONE && "reference to a removed entity");
+        *refs_of[r].slot = map[*refs_of[r].slot];
         change = true;
       }
+      if (refs)
+        record_ref(refs, refs_ok, last,
+                   in.op == MELD_OP_RefFunc ? MELD_REF_TAKEN : (uint32_t)refs_of[r].space,
+                   *refs_of[r].slot);
     }
     if (!change) continue;
-    meld_buf_bytes(out, run, (size_t)(at - run));
+    put(out, run, (size_t)(at - run));
     meld_encode_instr(out, &in);
     run = p;
     *changed = true;
   }
-  if (*changed) meld_buf_bytes(out, run, (size_t)(end - run));
-  return !out->oom;
+  if (*changed) put(out, run, (size_t)(end - run));
+  return !out->oom && (!refs || !refs->oom);
+}
+
+bool meld_code_remap(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,
+                     uint32_t size, const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
+                     bool *changed) {
+  return remap_scan(ctx, file, offset, code, size, maps, out, changed, NULL, NULL);
+}
+
+bool meld_code_remap_refs(MeldContext *ctx, const char *file, uint64_t offset,
+                          const uint8_t *code, uint32_t size,
+                          const uint32_t *const maps[MELD_NUM_SPACES], MeldBuf *out,
+                          bool *changed, MeldBuf *refs, bool *refs_ok) {
+  *refs_ok = true;
+  return remap_scan(ctx, file, offset, code, size, maps, out, changed, refs, refs_ok);
 }
 
 bool meld_code_refs(MeldContext *ctx, const char *file, uint64_t offset, const uint8_t *code,

@@ -85,8 +85,20 @@ static bool visit(DCE *d, Work w) {
     mark(d, MELD_SPACE_TYPE, f->type);
     if (f->import != MELD_NONE) break;
     d->taken = d->taken_all;
+    const uint32_t *refs;
+    uint32_t nrefs;
     if (f->decoded) {
       mark_instrs(d, f->instrs, f->ninstrs);
+    } else if (meld_func_refs(f, &refs, &nrefs)) {
+      /* The list renumbering left: no need to decode the body again. */
+      for (uint32_t k = 0; k < nrefs; k++) {
+        uint32_t space = refs[k] >> MELD_REF_SHIFT, idx = refs[k] & MELD_REF_INDEX_MASK;
+        if (space == MELD_REF_TAKEN) {
+          if (d->taken && idx < d->count[MELD_SPACE_FUNC]) d->taken[idx] = true;
+          space = MELD_SPACE_FUNC;
+        }
+        if (space < MELD_NUM_SPACES) mark(d, (MeldSpace)space, idx);
+      }
     } else if (!meld_code_refs(d->u->ctx, m->file, f->codeoffset, f->code, f->codesize,
                                mark_ref, d)) {
       d->taken = NULL;
@@ -347,7 +359,14 @@ bool meld_pass_dce(MeldUnit *u, const MeldPassParams *params) {
       imap[i] = d.live[s][im->index] ? n++ : MELD_NONE;
     }
   }
+  /* Compaction keeps every entity's type: a body's verifier mark survives its renumbering. */
+  uint8_t *was_checked = meld_arena_calloc(&scratch, (size_t)m->nfuncs + 1, 1);
+  if (!was_checked) goto oom;
+  for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++)
+    was_checked[i] = meld_func_checked(&m->funcs[i]);
   if (!meld_module_remap(u->ctx, m, &u->arena, maps)) goto fail;
+  for (uint32_t i = m->nimportfuncs; i < m->nfuncs; i++)
+    if (was_checked[i] && !m->funcs[i].decoded) m->funcs[i].checked = m->funcs[i].code;
   for (uint32_t i = 0; i < m->nfuncs; i++)
     if (m->funcs[i].import != MELD_NONE) m->funcs[i].import = imap[m->funcs[i].import];
   for (uint32_t i = 0; i < m->ntables; i++)

@@ -264,6 +264,16 @@ void meld_timings_report(const MeldTimings *t, FILE *out) {
   fprintf(out, "   %.4f (100.0%%)  Total\n", total);
 }
 
+/* The passes that change nothing a verified body relies on but indices, and renumber only
+ * through maps that keep every entity's type: resolve (checked with meld_remap_keeps_types for
+ * each module it merges), adapter (adds functions, types and code; bodies it redirects are
+ * decoded, which drops their marks) and dce (compaction).  After any other pass every body's
+ * verifier mark is dropped, so the next verification checks the whole module. */
+static bool keeps_checks(const MeldPassInfo *pass) {
+  return pass->run == meld_pass_resolve || pass->run == meld_pass_adapter ||
+         pass->run == meld_pass_dce;
+}
+
 bool meld_pipeline_run(MeldUnit *u, const MeldPipeline *p, const MeldPassManagerOptions *o) {
   if (!check_requirements(u, p)) return false;
   FILE *out = o->dump ? o->dump : stderr;
@@ -277,6 +287,16 @@ bool meld_pipeline_run(MeldUnit *u, const MeldPipeline *p, const MeldPassManager
     double t1 = meld_now();
     if (o->timings) meld_timings_add(o->timings, e->text.ptr, e->text.len, t1 - t0);
     if (ok) u->props = (u->props | e->pass->provides) & ~e->pass->removes;
+    if (ok && u->module && !keeps_checks(e->pass)) meld_module_forget_checks(u->module);
+    if (ok && u->module && o->debug_pass_manager) {
+      uint32_t marked = 0, bodies = 0;
+      for (uint32_t k = 0; k < u->module->nfuncs; k++) {
+        if (u->module->funcs[k].import != MELD_NONE) continue;
+        bodies++;
+        marked += meld_func_checked(&u->module->funcs[k]);
+      }
+      fprintf(out, "Verifier marks: %u of %u function bodies\n", marked, bodies);
+    }
     if (ok && o->verify_each) {
       if (o->debug_pass_manager) fprintf(out, "Running analysis: verifier\n");
       if (!meld_unit_verify(u)) {

@@ -8,6 +8,7 @@ void meld_context_init(MeldContext *ctx, MeldAllocator alloc) {
   ctx->defer_body_checks = false;
   ctx->threads = 1;
   ctx->parallel_min_code = 256u * 1024;
+  ctx->recheck_bodies = false;
   meld_diag_init(&ctx->diag, alloc);
 }
 

@@ -108,6 +108,8 @@ static void print_help(void) {
          "  --time-passes             Report the time taken by reading, verifying, each pass\n"
          "                            and writing\n"
          "  --verify-each             Run the verifier after every pass\n"
+         "  --recheck-bodies          Verify every function body, also those verified before\n"
+         "                            that passes have only renumbered\n"
          "  --threads=<N>             Threads for checking and renumbering function bodies\n"
          "                            (default: one per processor; 1: none).  The output and\n"
          "                            the diagnostics do not depend on it\n"
@@ -338,6 +340,8 @@ static bool parse_args(MeldContext *ctx, int argc, char **argv, Options *o) {
         return false;
       }
       ctx->parallel_min_code = (uint32_t)n;
+    } else if (opt_is(a, "recheck-bodies", NULL)) {
+      ctx->recheck_bodies = true;
     } else if (opt_is(a, "mcu", NULL)) {
       o->mcu = true;
     } else if (opt_is(a, "explain", NULL)) {
