@@ -10,7 +10,9 @@
  * opened inside it are only counted) until the frame's else or end.  An end block nothing
  * reaches is deleted, and the code after it is dead too.
  *
- * Locals are allocas (LLVM's mem2reg makes them SSA at -O1 and above).  With stack checks on,
+ * Locals are allocas (LLVM's mem2reg makes them SSA at -O1 and above); within a block, local.get
+ * reuses the value last stored or loaded, so addresses built from one local are one SSA value to
+ * the bounds-check sharing (emit_memory.c).  Every back edge carries loop metadata (loop_metadata).  With stack checks on,
  * each function first compares the stack pointer with P_stack_limit (docs/lowering.md) and
  * carries "disable-tail-calls": wasm 2.0 has no tail calls, every call uses stack, and LLVM must
  * not turn a runaway recursion into a loop that never reaches the check.

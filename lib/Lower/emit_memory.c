@@ -6,6 +6,9 @@
  * memory of S bytes and an access of W bytes at offset K it is `addr > S - K - W` against a
  * constant (an access whose K + W exceeds S always traps); for a memory that can grow it is
  * `zext(addr) + K + W > pages << 16` in 64 bits.  LLVM hoists and merges such checks in loops.
+ * In a static memory, accesses of one block whose addresses differ by constants share checks
+ * (check_static): an access inside a range already checked needs none, and while nothing
+ * observable or trapping happens between accesses, the first one's check covers them all.
  * wasm's alignment is a hint: every access is emitted with alignment 1, because an unaligned
  * address is valid wasm and vldr/ldrd fault on it (Cortex-M7 allows unaligned ldr/str only).
  * Bulk operations check the whole range in 64 bits (so zero-length accesses at the end are
