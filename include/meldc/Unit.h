@@ -21,6 +21,7 @@ typedef struct MeldInput {
   const char *file; /* name used in diagnostics */
   uint8_t *data;    /* owned by the unit */
   size_t len;
+  bool mapped;      /* `data` is a private mapping of the file (meld_unit_read_file) */
   MeldBinaryKind kind;
   MeldModule *module;       /* when the input is a core module */
   MeldComponent *component; /* when it is a component */

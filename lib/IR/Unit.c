@@ -2,11 +2,32 @@
  * The compilation unit: input ownership, reading either layer, verifying and emitting
  * whichever layer it holds.
  */
+#define _DEFAULT_SOURCE /* mmap flags (MAP_POPULATE), open, fstat */
 #include "meldc/Unit.h"
 #include "meldc/Print.h"
 #include "meldc/Verify.h"
 
 #include <string.h>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#define MELD_HAVE_MMAP 1
+#endif
+
+static void release_bytes(MeldUnit *u, uint8_t *data, size_t len, bool mapped) {
+#if MELD_HAVE_MMAP
+  if (mapped) {
+    munmap(data, len);
+    return;
+  }
+#else
+  (void)mapped;
+#endif
+  meld_free(u->ctx->alloc, data, len);
+}
 
 void meld_unit_init(MeldUnit *u, MeldContext *ctx) {
   memset(u, 0, sizeof *u);
@@ -16,16 +37,17 @@ void meld_unit_init(MeldUnit *u, MeldContext *ctx) {
 
 void meld_unit_free(MeldUnit *u) {
   for (uint32_t i = 0; i < u->ninputs; i++)
-    meld_free(u->ctx->alloc, u->inputs[i].data, u->inputs[i].len);
+    release_bytes(u, u->inputs[i].data, u->inputs[i].len, u->inputs[i].mapped);
   meld_arena_free(&u->arena);
   memset(u, 0, sizeof *u);
 }
 
-bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t len) {
+/* Takes ownership of `data` (mapped: from map_file) and reads it as the next input. */
+static bool add_input(MeldUnit *u, const char *name, uint8_t *data, size_t len, bool mapped) {
   MeldContext *ctx = u->ctx;
   MeldInput *in = MELD_PUSH(&u->arena, u->inputs, u->ninputs, u->capinputs);
   if (!in) {
-    meld_free(ctx->alloc, data, len);
+    release_bytes(u, data, len, mapped);
     meld_error(ctx, name, MELD_NO_OFFSET, "out of memory");
     return false;
   }
@@ -33,6 +55,7 @@ bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t l
   in->file = name;
   in->data = data;
   in->len = len;
+  in->mapped = mapped;
   in->kind = meld_binary_kind(data, len);
   if (in->kind == MELD_BINARY_COMPONENT) {
     if (u->module) {
@@ -58,10 +81,41 @@ bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t l
   return true;
 }
 
+bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t len) {
+  return add_input(u, name, data, len, false);
+}
+
+#if MELD_HAVE_MMAP
+/* A regular, non-empty file is mapped (privately, so nothing can reach the file) instead of
+ * read: no copy, and the kernel maps page-cache pages in batches instead of faulting in a fresh
+ * buffer page by page.  NULL when it cannot be (the caller reads the file). */
+static uint8_t *map_file(const char *path, size_t *len) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return NULL;
+  struct stat st;
+  void *p = MAP_FAILED;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+      (uint64_t)st.st_size <= SIZE_MAX) {
+    int flags = MAP_PRIVATE;
+#ifdef MAP_POPULATE
+    flags |= MAP_POPULATE;
+#endif
+    p = mmap(NULL, (size_t)st.st_size, PROT_READ, flags, fd, 0);
+  }
+  close(fd);
+  if (p == MAP_FAILED) return NULL;
+  *len = (size_t)st.st_size;
+  return p;
+}
+#endif
+
 bool meld_unit_read_file(MeldUnit *u, const char *path) {
   uint8_t *data;
   size_t len;
   const char *err;
+#if MELD_HAVE_MMAP
+  if ((data = map_file(path, &len)) != NULL) return add_input(u, path, data, len, true);
+#endif
   if (!meld_read_file(u->ctx->alloc, path, &data, &len, &err)) {
     meld_error(u->ctx, path, MELD_NO_OFFSET, "cannot read file: %s", err);
     return false;

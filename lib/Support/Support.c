@@ -585,6 +585,10 @@ bool meld_read_file(MeldAllocator alloc, const char *path, uint8_t **data, size_
   }
   for (;;) {
     if (n == cap) {
+      /* Full: a file of the size ftell gave ends here, which one more byte tells without
+       * doubling (and copying) the buffer. */
+      int c = cap ? fgetc(f) : 0;
+      if (c == EOF) break;
       size_t ncap = cap ? cap * 2 : 4096;
       uint8_t *nb = meld_realloc(alloc, buf, cap, ncap);
       if (!nb) {
@@ -595,6 +599,7 @@ bool meld_read_file(MeldAllocator alloc, const char *path, uint8_t **data, size_
       }
       buf = nb;
       cap = ncap;
+      if (n) buf[n++] = (uint8_t)c;
     } else if (!buf) {
       buf = meld_alloc(alloc, cap);
       if (!buf) {
