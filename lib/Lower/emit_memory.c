@@ -1,7 +1,9 @@
 /*
  * Memory instructions: loads, stores, memory.size/grow, bulk memory.
  *
- * Addresses: the effective address is zext(addr) + offset, an index into the memory's array.
+ * Addresses: the effective address is zext(addr) + offset, an index into the memory's array;
+ * with 32-bit pointers an address C + (x << s) is (array + C)[x << s] + offset, the same pointer
+ * (scaled_index_address).
  * Bounds check (unless --bounds-checks=none): one unsigned compare per access.  For a static
  * memory of S bytes and an access of W bytes at offset K it is `addr > S - K - W` against a
  * constant (an access whose K + W exceeds S always traps); for a memory that can grow it is
@@ -168,20 +170,55 @@ static void check_static(LowerCtx *L, uint32_t mem, LLVMValueRef addr, uint64_t 
   lower_trap_if(L, e->cmp, MELD_TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 
+/*
+ * An address C + (x << s), s in 1..3, C a nonzero constant (the shape of a static array indexed
+ * by a scaled value) on a target with 32-bit pointers, as (array + C)[x << s] + offset: a
+ * loop-invariant base and a shifted register index, which Thumb-2's ldr/str [base, x, lsl #s]
+ * takes in one instruction where array + (x << s) + C needs an add first.  Exact for every
+ * address: with 32-bit pointers the address arithmetic is modulo 2^32 either way, so
+ * array + zext(addr) + offset and array + C + (x << s) + offset are the same pointer.  NULL
+ * when the address has another shape.
+ */
+static LLVMValueRef scaled_index_address(LowerCtx *L, LMemory *lm, LLVMValueRef addr,
+                                         uint64_t offset) {
+  if (LLVMPointerSize(L->td) != 4 || !LLVMIsAInstruction(addr) ||
+      LLVMGetInstructionOpcode(addr) != LLVMAdd)
+    return NULL;
+  LLVMValueRef x = LLVMGetOperand(addr, 0), c = LLVMGetOperand(addr, 1);
+  if (LLVMIsAConstantInt(x)) {
+    LLVMValueRef t = x;
+    x = c;
+    c = t;
+  }
+  if (!LLVMIsAConstantInt(c) || LLVMConstIntGetZExtValue(c) == 0 || !LLVMIsAInstruction(x) ||
+      LLVMGetInstructionOpcode(x) != LLVMShl || !LLVMIsAConstantInt(LLVMGetOperand(x, 1)))
+    return NULL;
+  uint64_t s = LLVMConstIntGetZExtValue(LLVMGetOperand(x, 1));
+  if (s < 1 || s > 3) return NULL;
+  LLVMValueRef base = LLVMBuildGEP2(L->b, L->t_i8, lm->array, &c, 1, "");
+  LLVMValueRef p = LLVMBuildGEP2(L->b, L->t_i8, base, &x, 1, "");
+  if (!offset) return p;
+  LLVMValueRef k = lower_i32(L, (uint32_t)offset);
+  return LLVMBuildGEP2(L->b, L->t_i8, p, &k, 1, "");
+}
+
 /* The address of an access of `width` bytes at addr + offset, after its bounds check. */
 static LLVMValueRef access_address(LowerCtx *L, uint32_t mem, LLVMValueRef addr, uint64_t offset,
                                    unsigned width) {
   LMemory *lm = &L->mems[mem];
-  LLVMValueRef addr64 = LLVMBuildZExt(L->b, addr, L->t_i64, "");
   if (L->opt->bounds_checks) {
     if (lm->pages) {
-      LLVMValueRef end = LLVMBuildAdd(L->b, addr64, lower_i64(L, offset + width), "");
+      LLVMValueRef end = LLVMBuildAdd(L->b, LLVMBuildZExt(L->b, addr, L->t_i64, ""),
+                                      lower_i64(L, offset + width), "");
       lower_trap_if(L, LLVMBuildICmp(L->b, LLVMIntUGT, end, lower_memory_bytes64(L, mem), "oob"),
                     MELD_TRAP_MEMORY_OUT_OF_BOUNDS);
     } else {
       check_static(L, mem, addr, offset, width);
     }
   }
+  LLVMValueRef p = scaled_index_address(L, lm, addr, offset);
+  if (p) return p;
+  LLVMValueRef addr64 = LLVMBuildZExt(L->b, addr, L->t_i64, "");
   LLVMValueRef ea = offset ? LLVMBuildAdd(L->b, addr64, lower_i64(L, offset), "ea") : addr64;
   return LLVMBuildGEP2(L->b, L->t_i8, lm->array, &ea, 1, "");
 }
