@@ -206,7 +206,20 @@ typedef struct MeldFunc {
   const uint32_t *refs;
   uint32_t nrefs;
   const uint8_t *refs_code;
+  /* Renumbering not yet applied to the raw body (NULL: none).  `code` (and `refs`) still use
+   * the index spaces of the module the body came from; see meld_module_settle. */
+  const struct MeldPending *pending;
 } MeldFunc;
+
+/* A renumbering left pending on raw bodies: old index -> index in this module, per space (NULL:
+ * unchanged), and the old spaces' sizes.  `resolve` leaves the merged bodies so when the next
+ * pass renumbers them anyway (dce), which then applies both renumberings in one pass over the
+ * code instead of two.  Every other consumer sees settled bodies: the pass manager settles
+ * before any other pass, before --verify-each and --print-*, and when the pipeline ends. */
+typedef struct MeldPending {
+  const uint32_t *map[7]; /* MELD_NUM_SPACES */
+  uint32_t count[7];
+} MeldPending;
 
 /* An entry of MeldFunc.refs: the space in the top three bits, the index below.  Space
  * MELD_REF_TAKEN is a function that ref.func takes (also a reference to it).  A list repeats an
@@ -414,6 +427,9 @@ typedef struct MeldModule {
   /* Which sections the input had (bit = 1 << MELD_RANK_*); the writer emits a present but
    * empty section again so that an unmodified module round-trips byte for byte. */
   uint32_t present_sections;
+  /* The arena the module lives in (meld_module_new): the verifier keeps its per-body reference
+   * lists there. */
+  MeldArena *arena;
 } MeldModule;
 
 typedef struct MeldTrackedRef {
@@ -573,6 +589,13 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
  * in `from` (meld_func_checked) is then valid in `to` once renumbered. */
 bool meld_remap_keeps_types(const MeldModule *from, const MeldModule *to,
                             const uint32_t *const maps[MELD_NUM_SPACES]);
+
+/* Applies every pending renumbering (MeldFunc.pending) to its body, on MeldContext.threads
+ * threads; bodies the verifier marked keep their marks (the renumbering keeps types: it is
+ * resolve's, checked by meld_remap_keeps_types).  False (reported) on allocation failure. */
+bool meld_module_settle(MeldContext *ctx, MeldModule *m, MeldArena *arena);
+/* True when some body has a pending renumbering. */
+bool meld_module_has_pending(const MeldModule *m);
 
 /* Clears every body's verifier mark (MeldFunc.checked): the pass manager calls it after any pass
  * that may change entities' types, declarations or segments, not only indices. */

@@ -45,6 +45,10 @@ typedef struct MeldUnit {
   MeldComponent *component;
   MeldFusion *fusion; /* after `resolve` */
   uint32_t props;
+  /* Set by the pass manager while the next pass renumbers every body anyway (dce, after
+   * adapter at most): `resolve` may then leave its renumbering pending on the merged bodies
+   * (MeldFunc.pending), to be applied with dce's in one pass over the code. */
+  bool defer_renumbering;
 } MeldUnit;
 
 void meld_unit_init(MeldUnit *u, MeldContext *ctx);

@@ -813,6 +813,7 @@ static bool build_adapter(Adapt *a, const MeldBoundary *b, const MeldCoreSig *lo
 
 bool meld_adapter_redirect(MeldUnit *u, const uint32_t *map, uint32_t nbodies, bool exports) {
   MeldModule *m = u->module;
+  if (!meld_module_settle(u->ctx, m, &u->arena)) return false;
   MeldArena scratch;
   meld_arena_init(&scratch, u->ctx->alloc, 64 * 1024);
   bool ok = true;

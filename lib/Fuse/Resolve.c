@@ -1150,13 +1150,21 @@ static bool assemble(Resolver *R, MeldModule **out) {
     Maps maps;
     memset(&maps, 0, sizeof maps);
     MeldArenaMark mark = meld_arena_mark(&scratch);
-    uint32_t *fmap = meld_arena_alloc(&scratch, (size_t)(m->nfuncs + 1) * 4);
-    uint32_t *tmap = meld_arena_alloc(&scratch, (size_t)(m->ntables + 1) * 4);
-    uint32_t *mmap = meld_arena_alloc(&scratch, (size_t)(m->nmemories + 1) * 4);
-    uint32_t *gmap = meld_arena_alloc(&scratch, (size_t)(m->nglobals + 1) * 4);
-    uint32_t *ymap = meld_arena_alloc(&scratch, (size_t)(m->ntypes + 1) * 4);
-    uint32_t *emap = meld_arena_alloc(&scratch, (size_t)(m->nelems + 1) * 4);
-    uint32_t *dmap = meld_arena_alloc(&scratch, (size_t)(m->ndatas + 1) * 4);
+    /* Deferred renumbering keeps the maps with the bodies (MeldPending). */
+    bool defer = R->unit->defer_renumbering;
+    MeldArena *ma = defer ? R->arena : &scratch;
+    uint32_t *fmap = meld_arena_alloc(ma, (size_t)(m->nfuncs + 1) * 4);
+    uint32_t *tmap = meld_arena_alloc(ma, (size_t)(m->ntables + 1) * 4);
+    uint32_t *mmap = meld_arena_alloc(ma, (size_t)(m->nmemories + 1) * 4);
+    uint32_t *gmap = meld_arena_alloc(ma, (size_t)(m->nglobals + 1) * 4);
+    uint32_t *ymap = meld_arena_alloc(ma, (size_t)(m->ntypes + 1) * 4);
+    uint32_t *emap = meld_arena_alloc(ma, (size_t)(m->nelems + 1) * 4);
+    uint32_t *dmap = meld_arena_alloc(ma, (size_t)(m->ndatas + 1) * 4);
+    MeldPending *pending = defer ? meld_arena_calloc(R->arena, 1, sizeof *pending) : NULL;
+    if (defer && !pending) {
+      ok = oom(R);
+      break;
+    }
     if (!fmap || !tmap || !mmap || !gmap || !ymap || !emap || !dmap) {
       ok = oom(R);
       break;
@@ -1175,6 +1183,14 @@ static bool assemble(Resolver *R, MeldModule **out) {
     maps.space[MELD_SPACE_TYPE] = ymap;
     maps.space[MELD_SPACE_ELEM] = emap;
     maps.space[MELD_SPACE_DATA] = dmap;
+    if (pending) {
+      const uint32_t counts[MELD_NUM_SPACES] = {m->nfuncs, m->ntables, m->nmemories, m->nglobals,
+                                                m->ntypes, m->nelems, m->ndatas};
+      for (int sp = 0; sp < MELD_NUM_SPACES; sp++) {
+        pending->map[sp] = maps.space[sp];
+        pending->count[sp] = counts[sp];
+      }
+    }
 
     for (uint32_t k = m->nimporttables; k < m->ntables && ok; k++) {
       MeldTable *t = &fm->tables[tmap[k]];
@@ -1250,6 +1266,21 @@ static bool assemble(Resolver *R, MeldModule **out) {
       f->nlocals = src->nlocals;
       f->at = MELD_NO_OFFSET;
       f->codeoffset = MELD_NO_OFFSET;
+      if (!src->decoded && pending) {
+        /* The bytes stay the input's; dce (or meld_module_settle) renumbers them. */
+        f->code = src->code;
+        f->codesize = src->codesize;
+        f->codeoffset = src->codeoffset;
+        f->pending = pending;
+        const uint32_t *l;
+        uint32_t nl;
+        if (meld_func_refs(src, &l, &nl)) {
+          f->refs = l;
+          f->nrefs = nl;
+          f->refs_code = src->code;
+        }
+        continue;
+      }
       if (!src->decoded) {
         jobs[njobs++] = (MeldRemapJob){src->code, src->codesize, src->codeoffset, f};
         continue;
@@ -1485,10 +1516,30 @@ static bool is_trampoline(Resolver *R, const MeldModule *fm, const MeldFunc *f, 
                           uint32_t *table, uint32_t *slot) {
   if (f->import != MELD_NONE || f->nlocalgroups || (!f->decoded && f->codesize > 96)) return false;
   const MeldFuncType *t = &fm->types[f->type];
-  const MeldInstr *in;
+  MeldInstr *in;
   uint32_t n;
   MeldArenaMark mark = meld_arena_mark(scratch);
-  bool ok = meld_func_instrs(R->ctx, fm, f, scratch, &in, &n, NULL) && n == t->nparams + 3;
+  bool ok;
+  if (f->pending) {
+    /* Still in its module's indices: decoded as they are, the two that matter mapped below. */
+    ok = meld_decode_expr(R->ctx, fm->file, f->codeoffset, f->code, f->codesize, scratch, &in,
+                          &n, NULL);
+    for (uint32_t i = 0; ok && i < n; i++) {
+      MeldIndexRef refs[2];
+      uint32_t nr = meld_instr_refs(&in[i], refs);
+      for (uint32_t r = 0; r < nr; r++) {
+        const uint32_t *map = f->pending->map[refs[r].space];
+        if (!map) continue;
+        if (*refs[r].slot >= f->pending->count[refs[r].space]) ok = false;
+        else *refs[r].slot = map[*refs[r].slot];
+      }
+    }
+  } else {
+    const MeldInstr *cin;
+    ok = meld_func_instrs(R->ctx, fm, f, scratch, &cin, &n, NULL);
+    in = (MeldInstr *)cin;
+  }
+  ok = ok && n == t->nparams + 3;
   for (uint32_t i = 0; ok && i < t->nparams; i++)
     ok = in[i].op == MELD_OP_LocalGet && in[i].x == i;
   if (ok) {
@@ -1567,6 +1618,7 @@ static bool devirtualize(Resolver *R, MeldModule *fm) {
         used[table] = true;
       }
     }
+    if (!meld_module_settle(R->ctx, fm, R->arena)) goto done;
     for (uint32_t i = fm->nimportfuncs; i < fm->nfuncs; i++) {
       MeldInstrIter it;
       MeldInstr in;

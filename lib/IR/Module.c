@@ -3,11 +3,15 @@
  */
 #include "meldc/Core.h"
 
+#include <assert.h>
 #include <string.h>
 
 MeldModule *meld_module_new(MeldArena *arena) {
   MeldModule *m = meld_arena_calloc(arena, 1, sizeof *m);
-  if (m) m->start = MELD_NONE;
+  if (m) {
+    m->start = MELD_NONE;
+    m->arena = arena;
+  }
   return m;
 }
 
@@ -49,6 +53,7 @@ MeldValType meld_func_local_type(const MeldModule *m, const MeldFunc *f, uint32_
 }
 
 bool meld_func_decode(MeldContext *ctx, MeldModule *m, MeldFunc *f, MeldArena *arena) {
+  assert(!f->pending && "meld_module_settle first");
   if (f->decoded || f->import != MELD_NONE) return true;
   MeldInstr *instrs;
   uint32_t n;
@@ -65,6 +70,7 @@ bool meld_func_decode(MeldContext *ctx, MeldModule *m, MeldFunc *f, MeldArena *a
 bool meld_func_instrs(MeldContext *ctx, const MeldModule *m, const MeldFunc *f,
                       MeldArena *scratch, const MeldInstr **instrs, uint32_t *ninstrs,
                       const uint64_t **offsets) {
+  assert(!f->pending && "meld_module_settle first");
   if (offsets) *offsets = NULL;
   if (f->decoded || f->import != MELD_NONE) {
     *instrs = f->instrs;

@@ -71,14 +71,130 @@ static void remap_indirect_map(MeldIndirectNameMap *nm, const uint32_t *map, uin
   nm->nitems = out;
 }
 
+_Static_assert(MELD_NUM_SPACES == sizeof ((MeldPending *)0)->map / sizeof(uint32_t *),
+               "MeldPending has one map per space");
+
+/* The pending renumberings of a module's bodies, each composed with `maps` (NULL: none): one
+ * group of jobs per distinct MeldPending. */
+typedef struct PendingGroup {
+  const MeldPending *pending;
+  uint32_t *composed[MELD_NUM_SPACES];
+  MeldRemapJob *jobs;
+  uint32_t njobs;
+} PendingGroup;
+
+/* Renumbers the raw bodies with pending renumberings through pending-then-`maps` (NULL maps:
+ * the pending renumbering alone), clearing `pending`; marks carry over.  `skip` (may be NULL)
+ * names functions to leave alone (removed ones). */
+static bool settle_pending(MeldContext *ctx, MeldModule *m, MeldArena *arena,
+                           const uint32_t *const *maps, const uint32_t *skip_fmap,
+                           uint8_t *done) {
+  PendingGroup *groups = NULL;
+  uint32_t ngroups = 0, cap = 0;
+  bool ok = true;
+  MeldArena scratch;
+  meld_arena_init(&scratch, ctx->alloc, 64 * 1024);
+  for (uint32_t i = 0; i < m->nfuncs && ok; i++) {
+    MeldFunc *f = &m->funcs[i];
+    if (!f->pending) continue;
+    if (done) done[i] = 1;
+    if (skip_fmap && skip_fmap[i] == MELD_NONE) {
+      f->pending = NULL; /* removed: its body is never read again */
+      continue;
+    }
+    uint32_t g = 0;
+    while (g < ngroups && groups[g].pending != f->pending) g++;
+    if (g == ngroups) {
+      PendingGroup *ng = MELD_PUSH(&scratch, groups, ngroups, cap);
+      if (!ng) {
+        ok = false;
+        break;
+      }
+      memset(ng, 0, sizeof *ng);
+      ng->pending = f->pending;
+      ng->jobs = meld_arena_alloc(&scratch, ((size_t)m->nfuncs + 1) * sizeof *ng->jobs);
+      if (!ng->jobs) {
+        ok = false;
+        break;
+      }
+      for (int sp = 0; sp < MELD_NUM_SPACES && ok; sp++) {
+        const uint32_t *p = f->pending->map[sp], *q = maps ? maps[sp] : NULL;
+        uint32_t n = f->pending->count[sp];
+        if (!q) {
+          ng->composed[sp] = (uint32_t *)p;
+          continue;
+        }
+        uint32_t *c = meld_arena_alloc(&scratch, ((size_t)n + 1) * sizeof *c);
+        if (!c) {
+          ok = false;
+          break;
+        }
+        for (uint32_t k = 0; k < n; k++) {
+          uint32_t mid = p ? p[k] : k;
+          c[k] = mid == MELD_NONE ? MELD_NONE : q[mid];
+        }
+        ng->composed[sp] = c;
+      }
+    }
+    if (!ok) break;
+    groups[g].jobs[groups[g].njobs++] = (MeldRemapJob){f->code, f->codesize, f->codeoffset, f};
+  }
+  if (!ok) meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
+  for (uint32_t g = 0; g < ngroups && ok; g++) {
+    PendingGroup *pg = &groups[g];
+    uint8_t *was = meld_arena_alloc(&scratch, (size_t)pg->njobs + 1);
+    if (!was) {
+      meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
+      ok = false;
+      break;
+    }
+    for (uint32_t j = 0; j < pg->njobs; j++) was[j] = meld_func_checked(pg->jobs[j].dst);
+    ok = meld_code_remap_many(ctx, m->file, pg->jobs, pg->njobs,
+                              (const uint32_t *const *)pg->composed, arena);
+    for (uint32_t j = 0; j < pg->njobs && ok; j++) {
+      MeldFunc *f = pg->jobs[j].dst;
+      f->pending = NULL;
+      f->checked = was[j] ? f->code : NULL;
+    }
+  }
+  meld_arena_free(&scratch);
+  return ok;
+}
+
+bool meld_module_has_pending(const MeldModule *m) {
+  for (uint32_t i = 0; i < m->nfuncs; i++)
+    if (m->funcs[i].pending) return true;
+  return false;
+}
+
+bool meld_module_settle(MeldContext *ctx, MeldModule *m, MeldArena *arena) {
+  if (!meld_module_has_pending(m)) return true;
+  return settle_pending(ctx, m, arena, NULL, NULL, NULL);
+}
+
 bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
                        const uint32_t *const maps[MELD_NUM_SPACES]) {
   const uint32_t *fmap = maps[MELD_SPACE_FUNC], *tmap = maps[MELD_SPACE_TYPE];
+  /* Bodies with a pending renumbering: both at once. */
+  uint8_t *done = NULL;
+  if (meld_module_has_pending(m)) {
+    done = meld_alloc(ctx->alloc, (size_t)m->nfuncs + 1);
+    if (!done) {
+      meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
+      return false;
+    }
+    memset(done, 0, (size_t)m->nfuncs + 1);
+    if (!settle_pending(ctx, m, arena, maps, fmap, done)) {
+      meld_free(ctx->alloc, done, (size_t)m->nfuncs + 1);
+      return false;
+    }
+  }
   /* Raw bodies stay raw: rewritten in one pass by meld_code_remap, which copies unchanged
    * instructions byte for byte, so an unchanged body comes out identical and is kept as it
    * was (decoding them into arrays would cost the memory of the whole program's code). */
   MeldRemapJob *jobs = meld_alloc(ctx->alloc, ((size_t)m->nfuncs + 1) * sizeof *jobs);
   if (!jobs) {
+    if (done) meld_free(ctx->alloc, done, (size_t)m->nfuncs + 1);
     meld_error(ctx, m->file, MELD_NO_OFFSET, "out of memory while renumbering");
     return false;
   }
@@ -91,10 +207,12 @@ bool meld_module_remap(MeldContext *ctx, MeldModule *m, MeldArena *arena,
       remap_instrs(f->instrs, f->ninstrs, maps);
       continue;
     }
+    if (done && done[i]) continue; /* renumbered with its pending renumbering */
     jobs[njobs++] = (MeldRemapJob){f->code, f->codesize, f->codeoffset, f};
   }
   bool ok = meld_code_remap_many(ctx, m->file, jobs, njobs, maps, arena);
   meld_free(ctx->alloc, jobs, ((size_t)m->nfuncs + 1) * sizeof *jobs);
+  if (done) meld_free(ctx->alloc, done, (size_t)m->nfuncs + 1);
   if (!ok) return false;
 
   for (uint32_t i = m->nimportglobals; i < m->nglobals; i++) {

@@ -199,6 +199,11 @@ typedef struct Verifier {
    * instruction being typed, `ninstrs` bounds the count by the body's size. */
   const uint8_t *p, *end;
   MeldInstr cur;
+  /* The module-level references of the raw body being checked (MeldFunc.refs' form), kept for
+   * dce when the body passes. */
+  MeldBuf refs;
+  bool refs_ok;
+  uint32_t last_ref[8];
   const MeldFuncType *ftype;
   uint64_t nlocals;          /* parameters + declared locals */
   const MeldValType *flat;   /* type of each local, or NULL: use the groups */
@@ -1003,6 +1008,17 @@ static void scan_rest(Verifier *v, uint32_t from, uint32_t depth) {
   }
 }
 
+/* Appends a reference to the body's list unless it repeats the last of its space. */
+static inline void record_ref(Verifier *v, uint32_t space, uint32_t idx) {
+  if (idx > MELD_REF_INDEX_MASK) {
+    v->refs_ok = false;
+  } else if (v->last_ref[space] != idx) {
+    v->last_ref[space] = idx;
+    uint32_t e = space << MELD_REF_SHIFT | idx;
+    meld_buf_bytes(&v->refs, &e, sizeof e);
+  }
+}
+
 static void type_body(Verifier *v) {
   const MeldInstr *ins = v->instrs;
   uint32_t n = v->ninstrs;
@@ -1049,6 +1065,7 @@ static void type_body(Verifier *v) {
         if (s->cls == K_MEMARG && v->end - v->p >= 2 && v->p[1] <= s->align &&
             v->m->nmemories > 0 && (len = short_leb(v->p + 2, v->end, &x))) {
           v->p += 2 + len;
+          record_ref(v, MELD_SPACE_MEMORY, 0);
           if (!apply_sig(v, i, s)) goto stop;
           continue;
         }
@@ -1059,6 +1076,14 @@ static void type_body(Verifier *v) {
         return;
       }
       in = &v->cur;
+      {
+        MeldInstr copy = v->cur;
+        MeldIndexRef refs[2];
+        uint32_t nr = meld_instr_refs(&copy, refs);
+        for (uint32_t r = 0; r < nr; r++)
+          record_ref(v, in->op == MELD_OP_RefFunc ? MELD_REF_TAKEN : (uint32_t)refs[r].space,
+                     *refs[r].slot);
+      }
     }
     depth = v->nctrl;
     if (in->op >= MELD_NUM_OPCODES) {
@@ -1133,6 +1158,9 @@ static void check_body(Verifier *v, const MeldFunc *f, bool with_offsets) {
     v->ninstrs = f->codesize; /* a bound on the count, for setup_locals */
     v->p = f->code;
     v->end = f->code + f->codesize;
+    v->refs.len = 0;
+    v->refs_ok = true;
+    memset(v->last_ref, 0xff, sizeof v->last_ref);
     if (setup_locals(v, f)) type_body(v);
     return;
   }
@@ -1151,9 +1179,9 @@ static void check_body(Verifier *v, const MeldFunc *f, bool with_offsets) {
   if (setup_locals(v, f)) type_body(v);
 }
 
-/* Checks one body, reporting; true when it is a raw body the quiet check accepted and that may
- * be marked (not pinned). */
-static bool verify_body(Verifier *v, uint32_t fidx) {
+/* Checks one body, reporting: 2 when it is a raw body the quiet check accepted and that may be
+ * marked, 1 when it is one that may not (pinned), 0 otherwise. */
+static int verify_body(Verifier *v, uint32_t fidx) {
   const MeldModule *m = v->m;
   const MeldFunc *f = &m->funcs[fidx];
   MeldArenaMark mark = meld_arena_mark(&v->scratch);
@@ -1164,7 +1192,7 @@ static bool verify_body(Verifier *v, uint32_t fidx) {
   v->quiet_failed = false;
   v->pinned = false;
   check_body(v, f, false);
-  bool accepted = v->quiet && !v->quiet_failed && !v->oom && !v->pinned;
+  int accepted = v->quiet && !v->quiet_failed && !v->oom ? (v->pinned ? 1 : 2) : 0;
   v->quiet = false;
   if (v->quiet_failed && !v->oom) {
     meld_arena_release(&v->scratch, mark);
@@ -1402,6 +1430,10 @@ static void verify_funcs(Verifier *v, uint8_t *body_ok) {
       continue;
     }
     if (k < m->nimportfuncs) continue;
+    if (f->pending) {
+      merr(v, "internal error: function %u: its renumbering is pending (meld_module_settle)", k);
+      continue;
+    }
     bool ok = true;
     uint64_t sum = 0;
     for (uint32_t g = 0; g < f->nlocalgroups; g++) {
@@ -1562,6 +1594,9 @@ typedef struct BodyCheck {
   const uint8_t *body_ok;
   uint8_t *passed;
   Verifier *workers;
+  MeldArena *lists;        /* per worker: the reference lists of the bodies it passed */
+  const uint32_t **list;   /* per function: its list (NULL: none) */
+  uint32_t *nlist;
   MeldWorkQueue queue;
 } BodyCheck;
 
@@ -1583,6 +1618,11 @@ static void check_bodies_worker(void *env, uint32_t w) {
       check_body(v, f, false);
       /* 1: passed; 2: passed, and may be marked */
       bc->passed[k] = v->quiet_failed || v->oom ? 0 : v->pinned ? 1 : 2;
+      if (bc->passed[k] && v->refs_ok && !v->refs.oom && bc->list) {
+        bc->list[k] = v->refs.len ? meld_arena_memdup(&bc->lists[w], v->refs.data, v->refs.len)
+                                  : meld_arena_alloc(&bc->lists[w], 4);
+        bc->nlist[k] = (uint32_t)(v->refs.len / 4);
+      }
       meld_arena_release(&v->scratch, mark);
     }
   }
@@ -1591,7 +1631,8 @@ static void check_bodies_worker(void *env, uint32_t w) {
 /* With MeldContext.threads above 1 and enough code: the quiet check of every raw body, split
  * over workers.  Returns, per function, whether it passed (NULL when nothing ran in parallel);
  * the caller checks every other body itself, reporting, exactly as without threads. */
-static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok) {
+static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok,
+                                      const uint32_t ***list_out, uint32_t **nlist_out) {
   const MeldModule *m = v->m;
   uint32_t nworkers = v->ctx->threads;
   if (nworkers <= 1 || v->oom) return NULL;
@@ -1611,8 +1652,21 @@ static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok) {
     ws[w].at = MELD_NO_OFFSET;
     memcpy(ws[w].sigs, v->sigs, sizeof ws[w].sigs);
     meld_arena_init(&ws[w].scratch, v->ctx->alloc, 0);
+    meld_buf_init(&ws[w].refs, v->ctx->alloc);
   }
-  BodyCheck bc = {body_ok, passed, ws, {0}};
+  /* Reference lists go to the module's arena (a cache, like the marks). */
+  MeldArena *lists = NULL;
+  const uint32_t **list = NULL;
+  uint32_t *nlist = NULL;
+  if (m->arena) {
+    lists = meld_arena_calloc(&v->scratch, nworkers, sizeof *lists);
+    list = meld_arena_calloc(&v->scratch, (size_t)m->nfuncs + 1, sizeof *list);
+    nlist = meld_arena_calloc(&v->scratch, (size_t)m->nfuncs + 1, sizeof *nlist);
+    if (!lists || !list || !nlist) lists = NULL, list = NULL, nlist = NULL;
+  }
+  for (uint32_t w = 0; lists && w < nworkers; w++)
+    meld_arena_init(&lists[w], v->ctx->alloc, 64 * 1024);
+  BodyCheck bc = {body_ok, passed, ws, lists, list, nlist, {0}};
   /* Small chunks: function sizes vary by orders of magnitude. */
   meld_queue_init(&bc.queue, m->nfuncs, 16);
   meld_parallel_run(nworkers, check_bodies_worker, &bc);
@@ -1621,7 +1675,11 @@ static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok) {
     meld_free(v->ctx->alloc, ws[w].ctrl, (size_t)ws[w].capctrl * sizeof *ws[w].ctrl);
     meld_free(v->ctx->alloc, ws[w].flatbuf, ws[w].capflat);
     meld_arena_free(&ws[w].scratch);
+    meld_buf_free(&ws[w].refs);
+    if (lists) meld_arena_adopt(((MeldModule *)m)->arena, &lists[w]);
   }
+  *list_out = list;
+  *nlist_out = nlist;
   return passed;
 }
 
@@ -1637,6 +1695,7 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
   v->m = m;
   v->ok = true;
   meld_arena_init(&v->scratch, ctx->alloc, 0);
+  meld_buf_init(&v->refs, ctx->alloc);
   build_sigs(v->sigs);
 
   verify_types(v);
@@ -1683,13 +1742,33 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
 #endif
   for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !recheck; k++)
     if (meld_func_checked(&m->funcs[k])) body_ok[k] = 0;
-  uint8_t *passed = check_bodies_parallel(v, body_ok);
+  const uint32_t **plist = NULL;
+  uint32_t *pnlist = NULL;
+  uint8_t *passed = check_bodies_parallel(v, body_ok, &plist, &pnlist);
   for (uint32_t k = m->nimportfuncs; k < m->nfuncs && !v->oom; k++) {
     if (!body_ok[k]) continue;
-    bool mark = passed && passed[k] ? passed[k] == 2 : verify_body(v, k);
-    /* The mark is a cache in the function, written through the const module (Core.h). */
+    bool par = passed && passed[k];
+    int res = par ? passed[k] : verify_body(v, k);
+    /* The mark and the reference list are caches in the function, written through the const
+     * module (Core.h). */
     MeldFunc *f = (MeldFunc *)&m->funcs[k];
-    f->checked = mark && v->ok ? f->code : NULL;
+    f->checked = res == 2 && v->ok ? f->code : NULL;
+    if (!res || f->decoded) continue;
+    const uint32_t *l = NULL;
+    uint32_t n = 0;
+    if (par) {
+      l = plist ? plist[k] : NULL;
+      n = pnlist ? pnlist[k] : 0;
+    } else if (m->arena && v->refs_ok && !v->refs.oom) {
+      l = v->refs.len ? meld_arena_memdup(m->arena, v->refs.data, v->refs.len)
+                      : meld_arena_alloc(m->arena, 4);
+      n = (uint32_t)(v->refs.len / 4);
+    }
+    if (l) {
+      f->refs = l;
+      f->nrefs = n;
+      f->refs_code = f->code;
+    }
   }
 
 done:;
@@ -1698,6 +1777,7 @@ done:;
   meld_free(ctx->alloc, v->ctrl, (size_t)v->capctrl * sizeof *v->ctrl);
   meld_free(ctx->alloc, v->flatbuf, v->capflat);
   meld_arena_free(&v->scratch);
+  meld_buf_free(&v->refs);
   meld_free(ctx->alloc, v, sizeof *v);
   return ok;
 }

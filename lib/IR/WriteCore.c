@@ -155,6 +155,12 @@ static bool section(MeldBuf *b, const MeldModule *m, int rank, bool present) {
 
 bool meld_core_write(MeldContext *ctx, const MeldModule *m, MeldBuf *b) {
   static const uint8_t preamble[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+  if (meld_module_has_pending(m)) {
+    /* A caller bug: the bytes would carry another module's indices. */
+    meld_error(ctx, m->file, MELD_NO_OFFSET,
+               "internal error: a function body's renumbering is pending (meld_module_settle)");
+    return false;
+  }
   meld_buf_bytes(b, preamble, sizeof preamble);
   size_t at;
 #define BEGIN(id)                                                                                  \

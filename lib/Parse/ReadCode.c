@@ -346,6 +346,7 @@ bool meld_code_refs(MeldContext *ctx, const char *file, uint64_t offset, const u
 
 void meld_iter_begin(MeldInstrIter *it, MeldContext *ctx, const MeldModule *m,
                      const MeldFunc *f) {
+  assert(!f->pending && "meld_module_settle first");
   memset(it, 0, sizeof *it);
   it->ctx = ctx;
   it->file = m->file;

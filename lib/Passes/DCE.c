@@ -43,7 +43,15 @@ typedef struct DCE {
   Work *work;
   uint32_t nwork, capwork;
   bool oom;
+  const MeldPending *pending; /* of the body being scanned: its indices are mapped first */
 } DCE;
+
+/* An index of the body being scanned, in the module's spaces. */
+static uint32_t body_index(const DCE *d, MeldSpace s, uint32_t idx) {
+  const MeldPending *p = d->pending;
+  if (!p || !p->map[s]) return idx;
+  return idx < p->count[s] ? p->map[s][idx] : MELD_NONE;
+}
 
 static void mark(DCE *d, MeldSpace s, uint32_t idx) {
   if (idx >= d->count[s] || d->live[s][idx]) return;
@@ -72,6 +80,7 @@ static void mark_instrs(DCE *d, const MeldInstr *in, uint32_t n) {
  * array. */
 static void mark_ref(void *env, MeldSpace space, uint32_t index, uint16_t op) {
   DCE *d = env;
+  index = body_index(d, space, index);
   if (op == MELD_OP_RefFunc && d->taken && index < d->count[MELD_SPACE_FUNC])
     d->taken[index] = true;
   mark(d, space, index);
@@ -85,6 +94,7 @@ static bool visit(DCE *d, Work w) {
     mark(d, MELD_SPACE_TYPE, f->type);
     if (f->import != MELD_NONE) break;
     d->taken = d->taken_all;
+    d->pending = f->pending;
     const uint32_t *refs;
     uint32_t nrefs;
     if (f->decoded) {
@@ -93,18 +103,21 @@ static bool visit(DCE *d, Work w) {
       /* The list renumbering left: no need to decode the body again. */
       for (uint32_t k = 0; k < nrefs; k++) {
         uint32_t space = refs[k] >> MELD_REF_SHIFT, idx = refs[k] & MELD_REF_INDEX_MASK;
-        if (space == MELD_REF_TAKEN) {
-          if (d->taken && idx < d->count[MELD_SPACE_FUNC]) d->taken[idx] = true;
-          space = MELD_SPACE_FUNC;
-        }
-        if (space < MELD_NUM_SPACES) mark(d, (MeldSpace)space, idx);
+        bool taken = space == MELD_REF_TAKEN;
+        if (taken) space = MELD_SPACE_FUNC;
+        if (space >= MELD_NUM_SPACES) continue;
+        idx = body_index(d, (MeldSpace)space, idx);
+        if (taken && d->taken && idx < d->count[MELD_SPACE_FUNC]) d->taken[idx] = true;
+        mark(d, (MeldSpace)space, idx);
       }
     } else if (!meld_code_refs(d->u->ctx, m->file, f->codeoffset, f->code, f->codesize,
                                mark_ref, d)) {
       d->taken = NULL;
+      d->pending = NULL;
       return false;
     }
     d->taken = NULL;
+    d->pending = NULL;
     break;
   }
   case MELD_SPACE_GLOBAL:
@@ -334,7 +347,8 @@ bool meld_pass_dce(MeldUnit *u, const MeldPassParams *params) {
   for (int s = 0; s < MELD_NUM_SPACES; s++)
     for (uint32_t i = 0; i < d.count[s]; i++) any_dead |= !d.live[s][i];
   if (!any_dead) {
-    ok = true;
+    /* Only a renumbering resolve left pending, if any, to apply. */
+    ok = meld_module_settle(u->ctx, m, &u->arena);
     goto done;
   }
 

@@ -274,13 +274,46 @@ static bool keeps_checks(const MeldPassInfo *pass) {
          pass->run == meld_pass_dce;
 }
 
+/* Passes that accept bodies with a pending renumbering: adapter (which settles them itself
+ * before it rewrites calls) and dce (which applies them with its own renumbering). */
+static bool takes_pending(const MeldPassInfo *pass) {
+  return pass->run == meld_pass_adapter || pass->run == meld_pass_dce;
+}
+
+/* May a renumbering left pending before entry `i` wait for it?  Yes when a dce comes, with at
+ * most adapters before it. */
+static bool defers_to(const MeldPipeline *p, uint32_t i) {
+  for (; i < p->nitems; i++) {
+    if (p->items[i].pass->run == meld_pass_dce) return true;
+    if (p->items[i].pass->run != meld_pass_adapter) return false;
+  }
+  return false;
+}
+
+static bool settle(MeldUnit *u) {
+  return !u->module || meld_module_settle(u->ctx, u->module, &u->arena);
+}
+
 bool meld_pipeline_run(MeldUnit *u, const MeldPipeline *p, const MeldPassManagerOptions *o) {
   if (!check_requirements(u, p)) return false;
   FILE *out = o->dump ? o->dump : stderr;
   bool ok = true;
   for (uint32_t i = 0; i < p->nitems && ok; i++) {
     const MeldPipelineEntry *e = &p->items[i];
-    if (o->print_before_all || in_list(o->print_before, e->pass->name)) dump(u, out, "Before", e);
+    /* Pending renumbering (MeldFunc.pending) reaches only the passes that apply it. */
+    if (!takes_pending(e->pass) && !settle(u)) {
+      ok = false;
+      break;
+    }
+    u->defer_renumbering = !o->verify_each && !o->print_after_all &&
+                           !in_list(o->print_after, e->pass->name) && defers_to(p, i + 1);
+    if (o->print_before_all || in_list(o->print_before, e->pass->name)) {
+      if (!settle(u)) {
+        ok = false;
+        break;
+      }
+      dump(u, out, "Before", e);
+    }
     if (o->debug_pass_manager) fprintf(out, "Running pass: %.*s\n", (int)e->text.len, e->text.ptr);
     double t0 = meld_now();
     ok = e->pass->run(u, &e->params);
@@ -296,7 +329,13 @@ bool meld_pipeline_run(MeldUnit *u, const MeldPipeline *p, const MeldPassManager
         marked += meld_func_checked(&u->module->funcs[k]);
       }
       fprintf(out, "Verifier marks: %u of %u function bodies\n", marked, bodies);
+      uint32_t pending = 0;
+      for (uint32_t k = 0; k < u->module->nfuncs; k++) pending += u->module->funcs[k].pending != NULL;
+      if (pending) fprintf(out, "Renumbering pending: %u function bodies\n", pending);
     }
+    u->defer_renumbering = false;
+    if (ok && (o->verify_each || o->print_after_all || in_list(o->print_after, e->pass->name)))
+      ok = settle(u);
     if (ok && o->verify_each) {
       if (o->debug_pass_manager) fprintf(out, "Running analysis: verifier\n");
       if (!meld_unit_verify(u)) {
@@ -309,5 +348,6 @@ bool meld_pipeline_run(MeldUnit *u, const MeldPipeline *p, const MeldPassManager
     if (ok && (o->print_after_all || in_list(o->print_after, e->pass->name)))
       dump(u, out, "After", e);
   }
-  return ok;
+  u->defer_renumbering = false;
+  return ok && settle(u);
 }
