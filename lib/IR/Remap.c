@@ -84,8 +84,9 @@ typedef struct PendingGroup {
 } PendingGroup;
 
 /* Renumbers the raw bodies with pending renumberings through pending-then-`maps` (NULL maps:
- * the pending renumbering alone), clearing `pending`; marks carry over.  `skip` (may be NULL)
- * names functions to leave alone (removed ones). */
+ * the pending renumbering alone, and marks carry over), clearing `pending`.  `skip_fmap` (may
+ * be NULL) names removed functions (MELD_NONE), left alone; `done` (may be NULL) receives a 1
+ * for every function that had a pending renumbering. */
 static bool settle_pending(MeldContext *ctx, MeldModule *m, MeldArena *arena,
                            const uint32_t *const *maps, const uint32_t *skip_fmap,
                            uint8_t *done) {
@@ -154,7 +155,9 @@ static bool settle_pending(MeldContext *ctx, MeldModule *m, MeldArena *arena,
     for (uint32_t j = 0; j < pg->njobs && ok; j++) {
       MeldFunc *f = pg->jobs[j].dst;
       f->pending = NULL;
-      f->checked = was[j] ? f->code : NULL;
+      /* The pending renumbering alone is resolve's, whose marks were checked to survive it
+       * (carry_checks); composed with a caller's maps, the caller decides (dce does). */
+      f->checked = was[j] && !maps ? f->code : NULL;
     }
   }
   meld_arena_free(&scratch);
