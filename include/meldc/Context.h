@@ -37,6 +37,10 @@ typedef struct MeldContext {
    * touched since (meld_func_checked in Core.h).  Set this to check every body anyway (debug
    * builds always do). */
   bool recheck_bodies;
+  /* The verifier keeps, for each raw body it accepts, the list of module-level indices it uses
+   * (MeldFunc.refs), which dce marks liveness from without decoding the body again.  Off by
+   * default (the lists cost time and memory); the driver sets it when its pipeline has a dce. */
+  bool keep_reference_lists;
 } MeldContext;
 
 /* `alloc.fn == NULL` selects the default allocator. */

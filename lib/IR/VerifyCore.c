@@ -203,6 +203,7 @@ typedef struct Verifier {
    * dce when the body passes. */
   MeldBuf refs;
   bool refs_ok;
+  bool keep_refs; /* MeldContext.keep_reference_lists, and the module has an arena */
   uint32_t last_ref[8];
   const MeldFuncType *ftype;
   uint64_t nlocals;          /* parameters + declared locals */
@@ -1010,6 +1011,7 @@ static void scan_rest(Verifier *v, uint32_t from, uint32_t depth) {
 
 /* Appends a reference to the body's list unless it repeats the last of its space. */
 static inline void record_ref(Verifier *v, uint32_t space, uint32_t idx) {
+  if (!v->keep_refs) return;
   if (idx > MELD_REF_INDEX_MASK) {
     v->refs_ok = false;
   } else if (v->last_ref[space] != idx) {
@@ -1076,7 +1078,7 @@ static void type_body(Verifier *v) {
         return;
       }
       in = &v->cur;
-      {
+      if (v->keep_refs) {
         MeldInstr copy = v->cur;
         MeldIndexRef refs[2];
         uint32_t nr = meld_instr_refs(&copy, refs);
@@ -1160,6 +1162,7 @@ static void check_body(Verifier *v, const MeldFunc *f, bool with_offsets) {
     v->end = f->code + f->codesize;
     v->refs.len = 0;
     v->refs_ok = true;
+    v->keep_refs = v->ctx->keep_reference_lists && v->m->arena;
     memset(v->last_ref, 0xff, sizeof v->last_ref);
     if (setup_locals(v, f)) type_body(v);
     return;
@@ -1658,7 +1661,7 @@ static uint8_t *check_bodies_parallel(Verifier *v, const uint8_t *body_ok,
   MeldArena *lists = NULL;
   const uint32_t **list = NULL;
   uint32_t *nlist = NULL;
-  if (m->arena) {
+  if (m->arena && v->ctx->keep_reference_lists) {
     lists = meld_arena_calloc(&v->scratch, nworkers, sizeof *lists);
     list = meld_arena_calloc(&v->scratch, (size_t)m->nfuncs + 1, sizeof *list);
     nlist = meld_arena_calloc(&v->scratch, (size_t)m->nfuncs + 1, sizeof *nlist);
@@ -1759,7 +1762,7 @@ bool meld_core_verify(MeldContext *ctx, const MeldModule *m) {
     if (par) {
       l = plist ? plist[k] : NULL;
       n = pnlist ? pnlist[k] : 0;
-    } else if (m->arena && v->refs_ok && !v->refs.oom) {
+    } else if (m->arena && v->ctx->keep_reference_lists && v->refs_ok && !v->refs.oom) {
       l = v->refs.len ? meld_arena_memdup(m->arena, v->refs.data, v->refs.len)
                       : meld_arena_alloc(m->arena, 4);
       n = (uint32_t)(v->refs.len / 4);

@@ -9,6 +9,7 @@ void meld_context_init(MeldContext *ctx, MeldAllocator alloc) {
   ctx->threads = 1;
   ctx->parallel_min_code = 256u * 1024;
   ctx->recheck_bodies = false;
+  ctx->keep_reference_lists = false;
   meld_diag_init(&ctx->diag, alloc);
 }
 

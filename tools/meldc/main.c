@@ -608,6 +608,9 @@ int main(int argc, char **argv) {
     goto done;
   }
 
+  /* dce marks from the reference lists the verifier can keep for it. */
+  for (uint32_t i = 0; i < pipeline.nitems; i++)
+    if (strcmp(pipeline.items[i].pass->name, "dce") == 0) ctx.keep_reference_lists = true;
   MeldTimings timings = {&arena, NULL, 0, 0};
   if (o.time_passes) o.pm.timings = &timings;
   double t0 = meld_now();
