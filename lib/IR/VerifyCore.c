@@ -972,7 +972,7 @@ static bool type_manual(Verifier *v, uint32_t i, const MeldInstr *in) {
 
 /* Types an instruction by its sig: a direct comparison when the frame holds enough values,
  * else value by value from the top (which also finds the first mismatch to report). */
-static inline bool apply_sig(Verifier *v, uint32_t i, const OpSig *s) {
+static ALWAYS_INLINE bool apply_sig(Verifier *v, uint32_t i, const OpSig *s) {
   uint32_t np = s->nparams;
   if (np == 0) return !s->result || push_val(v, s->result); /* (vals may still be NULL) */
   const Frame *f = &v->ctrl[v->nctrl - 1];
