@@ -1055,6 +1055,30 @@ static void type_body(Verifier *v) {
         }
         continue;
       }
+      /* global.get/set of a valid global (set: a mutable one), call of a function with a valid
+       * type: their typing, after the checks check_imm would make. */
+      if ((b == 0x23 || b == 0x24 || b == 0x10) && (len = short_leb(v->p + 1, v->end, &x))) {
+        const MeldModule *m = v->m;
+        if (b == 0x10) {
+          if (x < m->nfuncs && m->funcs[x].type < m->ntypes) {
+            v->p += 1 + len;
+            const MeldFuncType *t = &m->types[m->funcs[x].type];
+            record_ref(v, MELD_SPACE_FUNC, x);
+            if (!pop_types(v, i, t->params, t->nparams) ||
+                !push_types(v, t->results, t->nresults))
+              goto stop;
+            continue;
+          }
+        } else if (x < m->nglobals && meld_valtype_valid(m->globals[x].type) &&
+                   (b == 0x23 || m->globals[x].mut)) {
+          v->p += 1 + len;
+          record_ref(v, MELD_SPACE_GLOBAL, x);
+          if (b == 0x23 ? !push_val(v, m->globals[x].type)
+                        : !pop_expect(v, i, m->globals[x].type))
+            goto stop;
+          continue;
+        }
+      }
       int op = (int)op_single[b] - 1;
       if (op >= 0) {
         const OpSig *s = &v->sigs[op];
