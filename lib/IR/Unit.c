@@ -86,9 +86,11 @@ bool meld_unit_read_bytes(MeldUnit *u, const char *name, uint8_t *data, size_t l
 }
 
 #if MELD_HAVE_MMAP
-/* A regular, non-empty file is mapped (privately, so nothing can reach the file) instead of
- * read: no copy, and the kernel maps page-cache pages in batches instead of faulting in a fresh
- * buffer page by page.  NULL when it cannot be (the caller reads the file). */
+/* A regular, non-empty file is mapped (private and read-only: nothing reaches the file) instead
+ * of read: no copy, and the kernel maps page-cache pages in batches instead of faulting in a
+ * fresh buffer page by page.  As with any mapped input, a file truncated by another process
+ * while meldc runs faults (SIGBUS); meldc's own output replaces files by renaming a new one into
+ * place, so `-o` naming an input is safe.  NULL when it cannot be (the caller reads the file). */
 static uint8_t *map_file(const char *path, size_t *len) {
   int fd = open(path, O_RDONLY);
   if (fd < 0) return NULL;
