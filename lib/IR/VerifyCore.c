@@ -1011,14 +1011,7 @@ static void scan_rest(Verifier *v, uint32_t from, uint32_t depth) {
 
 /* Appends a reference to the body's list unless it repeats the last of its space. */
 static inline void record_ref(Verifier *v, uint32_t space, uint32_t idx) {
-  if (!v->keep_refs) return;
-  if (idx > MELD_REF_INDEX_MASK) {
-    v->refs_ok = false;
-  } else if (v->last_ref[space] != idx) {
-    v->last_ref[space] = idx;
-    uint32_t e = space << MELD_REF_SHIFT | idx;
-    meld_buf_bytes(&v->refs, &e, sizeof e);
-  }
+  if (v->keep_refs) refs_append(&v->refs, &v->refs_ok, v->last_ref, space, idx);
 }
 
 static void type_body(Verifier *v) {

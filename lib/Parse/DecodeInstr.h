@@ -10,6 +10,7 @@
 #include "meldc/Core.h"
 
 #include <stdio.h>
+#include <string.h>
 
 /* Opcode lookup tables: entry = MeldOpcode + 1, 0 for an unknown code.  Generated from
  * Opcodes.def with designated initializers, so a code listed twice is a compile error under
@@ -118,6 +119,40 @@ static inline uint32_t short_leb(const uint8_t *p, const uint8_t *end, uint32_t 
     return 3;
   }
   return 0;
+}
+
+/* Writes v as minimal unsigned LEB128 (as meld_buf_u32 does) at dst; returns the length (1-5). */
+static inline uint32_t leb_put_u32(uint8_t *dst, uint32_t v) {
+  uint32_t n = 0;
+  do {
+    dst[n++] = (uint8_t)((v & 0x7F) | (v >= 0x80 ? 0x80 : 0));
+    v >>= 7;
+  } while (v);
+  return n;
+}
+
+/* meld_buf_bytes with the common case (room left, no flushing) inline, for the scanners. */
+static inline void buf_put(MeldBuf *b, const void *data, size_t len) {
+  if (!b->flush && b->data && b->cap - b->len >= len) {
+    memcpy(b->data + b->len, data, len);
+    b->len += len;
+  } else {
+    meld_buf_bytes(b, data, len);
+  }
+}
+
+/* Appends a reference (space, index) to a MeldFunc.refs list unless it repeats the last entry of
+ * its space (last[8]: one per space, MELD_REF_TAKEN included; all ones at the start); an index
+ * that does not fit the form clears *ok (the list is then incomplete). */
+static inline void refs_append(MeldBuf *refs, bool *ok, uint32_t last[8], uint32_t space,
+                               uint32_t idx) {
+  if (idx > MELD_REF_INDEX_MASK) {
+    *ok = false;
+  } else if (last[space] != idx) {
+    last[space] = idx;
+    uint32_t e = space << MELD_REF_SHIFT | idx;
+    buf_put(refs, &e, sizeof e);
+  }
 }
 
 #define LEB(fn, var)                                                                               \

@@ -151,28 +151,6 @@ static void fast_init(void) {
   }
 }
 
-/* meld_buf_bytes with the common case (room left, no flushing) inline. */
-static inline void put(MeldBuf *b, const void *data, size_t len) {
-  if (!b->flush && b->data && b->cap - b->len >= len) {
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-  } else {
-    meld_buf_bytes(b, data, len);
-  }
-}
-
-/* Appends one reference to a MeldFunc.refs list unless it repeats the last of its space. */
-static inline void record_ref(MeldBuf *refs, bool *refs_ok, uint32_t last[8], uint32_t space,
-                              uint32_t idx) {
-  if (idx > MELD_REF_INDEX_MASK) {
-    *refs_ok = false;
-  } else if (last[space] != idx) {
-    last[space] = idx;
-    uint32_t e = space << MELD_REF_SHIFT | idx;
-    put(refs, &e, sizeof e);
-  }
-}
-
 /* The scanner behind both: `refs` NULL collects nothing. */
 static inline bool remap_scan(MeldContext *ctx, const char *file, uint64_t offset,
                               const uint8_t *code, uint32_t size,
@@ -226,19 +204,15 @@ static inline bool remap_scan(MeldContext *ctx, const char *file, uint64_t offse
       bool func = fast_class[*p] == FAST_FUNC;
       const uint32_t *map = func ? fmap : gmap;
       uint32_t to = map ? map[idx] : idx;
-      if (refs) record_ref(refs, refs_ok, last, func ? MELD_SPACE_FUNC : MELD_SPACE_GLOBAL, to);
+      if (refs) refs_append(refs, refs_ok, last, func ? MELD_SPACE_FUNC : MELD_SPACE_GLOBAL, to);
       if (to != idx) {
         /* The opcode and the new index, minimal LEB128, as meld_encode_instr writes them. */
         assert(to != MELD_NONE && "reference to a removed entity");
         uint8_t enc[6];
-        uint32_t n = 0;
-        enc[n++] = *p;
-        do {
-          enc[n++] = (uint8_t)((to & 0x7F) | (to >= 0x80 ? 0x80 : 0));
-          to >>= 7;
-        } while (to);
-        put(out, run, (size_t)(at - run));
-        put(out, enc, n);
+        enc[0] = *p;
+        uint32_t n = 1 + leb_put_u32(enc + 1, to);
+        buf_put(out, run, (size_t)(at - run));
+        buf_put(out, enc, n);
         run = p + 1 + len;
         *changed = true;
       }
@@ -252,25 +226,18 @@ static inline bool remap_scan(MeldContext *ctx, const char *file, uint64_t offse
           mem0 = mmap[0];
           mem0_known = true;
         }
-        if (refs) record_ref(refs, refs_ok, last, MELD_SPACE_MEMORY, mem0);
+        if (refs) refs_append(refs, refs_ok, last, MELD_SPACE_MEMORY, mem0);
         if (mem0 != 0) {
           /* opcode, flags with the memory-index bit, the memory, the offset: minimal LEB128,
            * as meld_encode_instr writes them */
           assert(mem0 != MELD_NONE && "reference to a removed entity");
           uint8_t enc[12];
-          uint32_t n = 0;
-          enc[n++] = p[0];
-          enc[n++] = (uint8_t)(p[1] | 0x40);
-          for (uint32_t v = mem0;; ) {
-            enc[n++] = (uint8_t)((v & 0x7F) | (v >= 0x80 ? 0x80 : 0));
-            if ((v >>= 7) == 0) break;
-          }
-          for (uint32_t v = idx;; ) {
-            enc[n++] = (uint8_t)((v & 0x7F) | (v >= 0x80 ? 0x80 : 0));
-            if ((v >>= 7) == 0) break;
-          }
-          put(out, run, (size_t)(at - run));
-          put(out, enc, n);
+          enc[0] = p[0];
+          enc[1] = (uint8_t)(p[1] | 0x40);
+          uint32_t n = 2 + leb_put_u32(enc + 2, mem0);
+          n += leb_put_u32(enc + n, idx);
+          buf_put(out, run, (size_t)(at - run));
+          buf_put(out, enc, n);
           run = p + 2 + len;
           *changed = true;
         }
@@ -297,17 +264,17 @@ static inline bool remap_scan(MeldContext *ctx, const char *file, uint64_t offse
         change = true;
       }
       if (refs)
-        record_ref(refs, refs_ok, last,
+        refs_append(refs, refs_ok, last,
                    in.op == MELD_OP_RefFunc ? MELD_REF_TAKEN : (uint32_t)refs_of[r].space,
                    *refs_of[r].slot);
     }
     if (!change) continue;
-    put(out, run, (size_t)(at - run));
+    buf_put(out, run, (size_t)(at - run));
     meld_encode_instr(out, &in);
     run = p;
     *changed = true;
   }
-  if (*changed) put(out, run, (size_t)(end - run));
+  if (*changed) buf_put(out, run, (size_t)(end - run));
   return !out->oom && (!refs || !refs->oom);
 }
 
