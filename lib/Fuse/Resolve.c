@@ -1356,8 +1356,8 @@ static bool assemble(Resolver *R, MeldModule **out) {
 /* The verifier's marks (MeldFunc.checked) of the merged bodies: a body the verifier accepted in
  * its own module keeps its mark in the fused one when the module's renumbering sends every
  * entity to one of the same type, as instantiation's import matching normally guarantees.  A
- * module whose maps do not keep types (or memory too short to check) leaves its bodies unmarked:
- * the output's verification then checks them. */
+ * module whose maps do not keep types (or when memory for the check runs out) leaves its bodies
+ * unmarked: the output's verification then checks them. */
 static void carry_checks(Resolver *R, MeldModule *fm) {
   MeldArena scratch;
   meld_arena_init(&scratch, R->ctx->alloc, 64 * 1024);

@@ -322,15 +322,15 @@ bool meld_pipeline_run(MeldUnit *u, const MeldPipeline *p, const MeldPassManager
     if (ok) u->props = (u->props | e->pass->provides) & ~e->pass->removes;
     if (ok && u->module && !keeps_checks(e->pass)) meld_module_forget_checks(u->module);
     if (ok && u->module && o->debug_pass_manager) {
-      uint32_t marked = 0, bodies = 0;
+      uint32_t marked = 0, bodies = 0, pending = 0;
       for (uint32_t k = 0; k < u->module->nfuncs; k++) {
-        if (u->module->funcs[k].import != MELD_NONE) continue;
+        const MeldFunc *f = &u->module->funcs[k];
+        if (f->import != MELD_NONE) continue;
         bodies++;
-        marked += meld_func_checked(&u->module->funcs[k]);
+        marked += meld_func_checked(f);
+        pending += f->pending != NULL;
       }
       fprintf(out, "Verifier marks: %u of %u function bodies\n", marked, bodies);
-      uint32_t pending = 0;
-      for (uint32_t k = 0; k < u->module->nfuncs; k++) pending += u->module->funcs[k].pending != NULL;
       if (pending) fprintf(out, "Renumbering pending: %u function bodies\n", pending);
     }
     u->defer_renumbering = false;
